@@ -1,0 +1,59 @@
+# eliloader: build, test, demo and benchmarks. `make test` and `make demo` work on a
+# fresh Debian 12 machine with the .NET 10 SDK: `setup` installs what else is needed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time
+CACHE := .cache
+DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
+DEBIAN12_TREE := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen
+SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.props
+
+.PHONY: setup build publish fixtures test demo bench clean
+
+setup:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "setup: installing $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@# nginx is started by the tests and the demo with their own configuration, never as the system service.
+	@if command -v systemctl >/dev/null && systemctl is-active -q nginx 2>/dev/null; then systemctl stop nginx; fi
+
+build:
+	dotnet build Eliloader.sln -c Release -v quiet -nologo
+
+publish: dist/eliloader
+
+dist/eliloader: $(SOURCES)
+	dotnet publish src/Eliloader/Eliloader.csproj -c Release -r linux-x64 -o dist/publish -v quiet -nologo
+	cp dist/publish/eliloader dist/eliloader
+
+# The one real fixture from outside: Debian 12's netboot kernel and initrd, laid out as a mirror.
+fixtures: $(DEBIAN12_TREE)/initrd.gz
+
+$(DEBIAN12_DEB):
+	mkdir -p $(CACHE)/debs
+	cd $(CACHE)/debs && apt-get download debian-installer-12-netboot-amd64 2>/dev/null
+	mv $(CACHE)/debs/debian-installer-12-netboot-amd64_*.deb $@
+
+$(DEBIAN12_TREE)/initrd.gz: $(DEBIAN12_DEB)
+	rm -rf $(CACHE)/debian12-unpacked && mkdir -p $(CACHE)/debian12-unpacked $(DEBIAN12_TREE)
+	dpkg-deb -x $< $(CACHE)/debian12-unpacked
+	mv $(CACHE)/debian12-unpacked/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux $(DEBIAN12_TREE)/vmlinuz
+	mv $(CACHE)/debian12-unpacked/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz $(DEBIAN12_TREE)/initrd.gz
+	rm -rf $(CACHE)/debian12-unpacked
+
+test: setup publish fixtures
+	tests/run-tests.sh
+
+demo: setup publish
+	scripts/demo.sh
+
+bench: setup publish fixtures
+	bench/first-boot.sh
+
+clean:
+	rm -rf dist $(CACHE)/debian12-unpacked
+	dotnet clean Eliloader.sln -v quiet -nologo

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Eliloader.Errors;
+using Eliloader.Repositories;
+
+namespace Eliloader.Boot;
+
+/// <summary>
+/// The directory the toolstack takes kernels and ramdisks from (and deletes them
+/// after building the domain). Files get exclusive random names, as mkstemp gave the
+/// Python loader, and are streamed in within a limit.
+/// </summary>
+public sealed class BootDirectory(string path, RunCleanup cleanup, Action<string> log)
+{
+    private const string NameAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private const int NameAttempts = 100;
+    private const int BufferSize = 1 << 20;
+
+    public string Path { get; } = path;
+
+    /// <summary>Streams a repository file into a new file named prefix-XXXXXX; returns its path.</summary>
+    public string Receive(RemoteFile source, string prefix, long limit)
+    {
+        if (source.Length > limit)
+            throw TooLarge(source.Url, limit);
+        var (target, stream) = CreateExclusive(prefix);
+        long total = 0;
+        using (stream)
+        {
+            var buffer = new byte[BufferSize];
+            int read;
+            while ((read = source.Content.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (total + read > limit)
+                    throw TooLarge(source.Url, limit);
+                stream.Write(buffer, 0, read);
+                total += read;
+            }
+        }
+        if (source.Length is { } expected && total != expected)
+            throw new SourceUnavailableException(source.Url, $"received {total} bytes of the {expected} announced");
+        log($"fetched {source.Url}: {total} bytes into {target}");
+        return target;
+    }
+
+    private (string Path, FileStream Stream) CreateExclusive(string prefix)
+    {
+        if (!Directory.Exists(Path))
+        {
+            Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            log($"created {Path}");
+        }
+        for (var attempt = 0; attempt < NameAttempts; attempt++)
+        {
+            var candidate = System.IO.Path.Combine(Path, $"{prefix}-{RandomNumberGenerator.GetString(NameAlphabet, 6)}");
+            try
+            {
+                var stream = new FileStream(candidate, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+                cleanup.Register($"removed {candidate}", () => File.Delete(candidate));
+                return (candidate, stream);
+            }
+            catch (IOException) when (File.Exists(candidate))
+            {
+                // Taken by another run: draw another name.
+            }
+        }
+        throw new ApiError(ApiError.InternalError, $"Could not create a file in {Path} after {NameAttempts} attempts.");
+    }
+
+    private static ApiError TooLarge(string url, long limit) =>
+        new(ApiError.Limits, $"File '{url}' exceeds limit of {limit} bytes");
+}

@@ -1,0 +1,23 @@
+using Eliloader.Install;
+
+namespace Eliloader.Boot;
+
+/// <summary>
+/// The installer's kernel command line, byte for byte as the Python loader built it
+/// (protocol section 5): caller args, one space, the family's args, then VNC and
+/// install-args.
+/// </summary>
+public static class KernelArgs
+{
+    public static string Build(string callerArgs, string familyArgs, InstallRequest request)
+    {
+        var args = callerArgs + " " + familyArgs;
+        if (request.Vnc)
+            args += " vnc";
+        if (!string.IsNullOrEmpty(request.VncPassword))
+            args += " vncpassword=" + request.VncPassword;
+        if (!string.IsNullOrEmpty(request.InstallArgs))
+            args += " " + request.InstallArgs;
+        return args;
+    }
+}

@@ -1,0 +1,53 @@
+namespace Eliloader.Configuration;
+
+public enum OutputFormatSetting
+{
+    Auto,
+    Sxp,
+    Simple,
+}
+
+public enum ErrorFormatSetting
+{
+    Auto,
+    RuntimeError,
+    CodeLines,
+}
+
+/// <summary>
+/// Everything /etc/eliloader.conf controls. Every path the program touches is here,
+/// so tests and the demo run unprivileged against temporary directories.
+/// </summary>
+public sealed record Settings
+{
+    public OutputFormatSetting OutputFormat { get; init; } = OutputFormatSetting.Auto;
+    public ErrorFormatSetting ErrorFormat { get; init; } = ErrorFormatSetting.Auto;
+    public string BootDir { get; init; } = "/var/run/xend/boot";
+    public IReadOnlyList<string> XapiSocket { get; init; } = ["/var/lib/xcp/xapi", "/var/xapi/xapi"];
+    public IReadOnlyList<string> XenstoreSocket { get; init; } = DefaultXenstoreSockets();
+    public string SyslogSocket { get; init; } = "/dev/log";
+
+    /// <summary>Toolstack binaries whose strings tell which output and error format the caller expects.</summary>
+    public IReadOnlyList<string> ToolstackBinaries { get; init; } =
+    [
+        "/opt/xensource/libexec/xenopsd-xc",
+        "/usr/libexec/xenopsd/xenopsd-xc",
+        "/usr/sbin/xenopsd-xc",
+        "/opt/xensource/bin/xapi",
+    ];
+
+    /// <summary>CA bundles for https repositories: CentOS-style dom0s first, then Debian's.</summary>
+    public IReadOnlyList<string> CaBundle { get; init; } =
+        ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"];
+
+    /// <summary>Seconds a download may go without receiving a byte.</summary>
+    public int DownloadTimeout { get; init; } = 60;
+
+    private static IReadOnlyList<string> DefaultXenstoreSockets()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("XENSTORED_PATH");
+        return string.IsNullOrEmpty(fromEnvironment)
+            ? ["/var/run/xenstored/socket"]
+            : [fromEnvironment, "/var/run/xenstored/socket"];
+    }
+}

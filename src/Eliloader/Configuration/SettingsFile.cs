@@ -1,0 +1,105 @@
+using System.Globalization;
+using Eliloader.Errors;
+
+namespace Eliloader.Configuration;
+
+/// <summary>
+/// Reads /etc/eliloader.conf (or $ELILOADER_CONFIG): "key = value" lines and "#"
+/// comments. A malformed line or an unknown key is an error naming the line; a
+/// missing file at the default path means the defaults.
+/// </summary>
+public static class SettingsFile
+{
+    public const string DefaultPath = "/etc/eliloader.conf";
+    public const string PathVariable = "ELILOADER_CONFIG";
+
+    private delegate Settings Apply(Settings settings, string value);
+
+    private static readonly Dictionary<string, Apply> Keys = new(StringComparer.Ordinal)
+    {
+        ["output-format"] = (s, v) => s with { OutputFormat = Choice(v, OutputFormatSetting.Auto, OutputFormatSetting.Sxp, OutputFormatSetting.Simple) },
+        ["error-format"] = (s, v) => s with { ErrorFormat = Choice(v, ErrorFormatSetting.Auto, ErrorFormatSetting.RuntimeError, ErrorFormatSetting.CodeLines) },
+        ["boot-dir"] = (s, v) => s with { BootDir = AbsolutePath(v) },
+        ["xapi-socket"] = (s, v) => s with { XapiSocket = PathList(v) },
+        ["xenstore-socket"] = (s, v) => s with { XenstoreSocket = PathList(v) },
+        ["syslog-socket"] = (s, v) => s with { SyslogSocket = AbsolutePath(v) },
+        ["toolstack-binaries"] = (s, v) => s with { ToolstackBinaries = PathList(v) },
+        ["ca-bundle"] = (s, v) => s with { CaBundle = PathList(v) },
+        ["download-timeout"] = (s, v) => s with { DownloadTimeout = PositiveInteger(v) },
+    };
+
+    public static IEnumerable<string> KnownKeys => Keys.Keys;
+
+    public static Settings Load()
+    {
+        var path = Environment.GetEnvironmentVariable(PathVariable);
+        if (string.IsNullOrEmpty(path))
+            return File.Exists(DefaultPath) ? Parse(DefaultPath, File.ReadAllLines(DefaultPath)) : new Settings();
+        if (!File.Exists(path))
+            throw Invalid(path, $"the configuration file named by {PathVariable} does not exist");
+        return Parse(path, File.ReadAllLines(path));
+    }
+
+    public static Settings Parse(string path, IReadOnlyList<string> lines)
+    {
+        var settings = new Settings();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < lines.Count; index++)
+        {
+            var where = $"{path} line {index + 1}";
+            var line = lines[index].Trim();
+            if (line.Length == 0 || line[0] == '#')
+                continue;
+            var equals = line.IndexOf('=');
+            if (equals <= 0)
+                throw Invalid(where, $"expected 'key = value', found '{line}'");
+            var key = line[..equals].Trim();
+            var value = line[(equals + 1)..].Trim();
+            if (!Keys.TryGetValue(key, out var apply))
+                throw Invalid(where, $"unknown key '{key}' (known: {string.Join(", ", Keys.Keys)})");
+            if (!seen.Add(key))
+                throw Invalid(where, $"key '{key}' is set twice");
+            try
+            {
+                settings = apply(settings, value);
+            }
+            catch (FormatException e)
+            {
+                throw Invalid(where, $"{key}: {e.Message}");
+            }
+        }
+        return settings;
+    }
+
+    private static ApiError Invalid(string where, string what) =>
+        new(ApiError.InternalError, $"Invalid configuration, {where}: {what}");
+
+    private static T Choice<T>(string value, params T[] choices) where T : struct, Enum
+    {
+        foreach (var choice in choices)
+        {
+            if (KebabName(choice) == value)
+                return choice;
+        }
+        throw new FormatException($"'{value}' is not one of {string.Join(", ", choices.Select(c => KebabName(c)))}");
+    }
+
+    private static string KebabName<T>(T value) where T : struct, Enum =>
+        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static string AbsolutePath(string value) =>
+        value.StartsWith('/') ? value : throw new FormatException($"'{value}' is not an absolute path");
+
+    private static IReadOnlyList<string> PathList(string value)
+    {
+        var paths = value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (paths.Length == 0)
+            throw new FormatException("at least one path is needed");
+        return paths.Select(AbsolutePath).ToList();
+    }
+
+    private static int PositiveInteger(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new FormatException($"'{value}' is not a positive whole number");
+}

@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Eliloader.Errors;
+using Eliloader.Install;
+using Eliloader.Repositories;
+
+namespace Eliloader.Families;
+
+/// <summary>
+/// Debian and Ubuntu: the netboot Xen kernel under the release's installer tree.
+/// A repository URL may already point inside a release (…/dists/wheezy/).
+/// </summary>
+public sealed partial class DebianLike : DistroFamily
+{
+    public override string Name => "debianlike";
+
+    public override int Rounds => 1;
+
+    public override IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location)
+    {
+        var arch = InstallerArch(request.Arch);
+        var release = InsideRelease().IsMatch(location.Url) ? "" : $"dists/{RequiredRelease(request)}/";
+        var images = $"{release}main/installer-{arch}/current/images/netboot/xen/";
+        yield return new BootFilePaths(images + "vmlinuz", images + "initrd.gz");
+    }
+
+    public override string ExtraArgs(InstallRequest request, RepositoryLocation location) => "";
+
+    private static string RequiredRelease(InstallRequest request) =>
+        string.IsNullOrEmpty(request.DebianRelease)
+            ? throw new ApiError(ApiError.UnsupportedInstallMethod,
+                $"other-config:{OtherConfigKeys.DebianRelease} was not set, and this is required for install-distro=debianlike.")
+            : request.DebianRelease;
+
+    /// <summary>Debian names the 64-bit PC port amd64; x86_64 is accepted as the same thing.</summary>
+    private static string InstallerArch(string arch) => arch switch
+    {
+        "i386" => "i386",
+        "amd64" or "x86_64" => "amd64",
+        _ => throw new ApiError(ApiError.UnsupportedInstallMethod,
+            $"other-config:{OtherConfigKeys.InstallArch} is '{arch}', which debianlike does not support (i386, amd64, x86_64)."),
+    };
+
+    [GeneratedRegex("/dists/[^/]")]
+    private static partial Regex InsideRelease();
+}

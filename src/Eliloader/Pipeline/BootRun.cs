@@ -1,0 +1,41 @@
+using Eliloader.Boot;
+using Eliloader.CommandLine;
+using Eliloader.Configuration;
+using Eliloader.Errors;
+using Eliloader.Families;
+using Eliloader.Install;
+using Eliloader.Output;
+using Eliloader.Xen.XenApi;
+
+namespace Eliloader.Pipeline;
+
+/// <summary>
+/// What the toolstack asks for: read the VM's install keys over XenAPI, run the
+/// round they name, and return the boot configuration for stdout.
+/// </summary>
+public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string> log)
+{
+    private static readonly TimeSpan XapiTimeout = TimeSpan.FromSeconds(120);
+
+    public string Run(Invocation invocation, IBootConfigWriter writer)
+    {
+        try
+        {
+            using var session = new XenApiSession(new XmlRpcOverUnixSocket(settings.XapiSocket, XapiTimeout), log);
+            var vm = VmApi.ByUuid(session, invocation.VmUuid);
+            var otherConfig = vm.GetOtherConfig();
+            log("other-config: " + string.Join(", ", otherConfig.Where(kv => kv.Key.StartsWith("install-") || kv.Key == OtherConfigKeys.DebianRelease)
+                .Select(kv => kv.Key == OtherConfigKeys.InstallVncPassword ? $"{kv.Key}=<hidden>" : $"{kv.Key}={kv.Value}")));
+            var request = InstallRequest.FromOtherConfig(otherConfig);
+            var family = DistroFamilies.Find(request.Distro);
+            if (request.Round > 1)
+                throw new ApiError(ApiError.UnsupportedInstallMethod,
+                    $"Round {request.Round} of a {family.Name} install is not supported by this version of eliloader yet.");
+            return new FirstBoot(settings, cleanup, log).Run(vm, invocation.VmUuid, invocation.CallerArgs, request, family, writer);
+        }
+        catch (XenApiFailure failure)
+        {
+            throw new ApiError(failure.Code, [.. failure.Parameters]);
+        }
+    }
+}

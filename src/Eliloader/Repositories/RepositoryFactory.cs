@@ -1,0 +1,26 @@
+using Eliloader.Configuration;
+using Eliloader.Errors;
+using Eliloader.Install;
+
+namespace Eliloader.Repositories;
+
+/// <summary>Opens the repository a location names, with the settings each kind needs.</summary>
+public static class RepositoryFactory
+{
+    public static IRepository Open(RepositoryLocation location, InstallRequest request, Settings settings, Action<string> log)
+    {
+        switch (location.Kind)
+        {
+            case RepositoryKind.Http:
+                var scheme = Uri.TryCreate(location.Url, UriKind.Absolute, out var uri) ? uri.Scheme : "";
+                if (scheme is not ("http" or "https"))
+                    throw new ApiError(ApiError.InvalidSource, $"'{location.Url}' is not a valid http or https URL.");
+                if (request.Proxy is { } proxy && !Uri.TryCreate(proxy, UriKind.Absolute, out _))
+                    throw new ApiError(ApiError.InvalidSource, $"other-config:{OtherConfigKeys.InstallProxy} '{proxy}' is not a valid proxy URL.");
+                return new HttpRepository(location.Url, request.Proxy, TimeSpan.FromSeconds(settings.DownloadTimeout), settings.CaBundle, log);
+            default:
+                throw new ApiError(ApiError.UnsupportedInstallMethod,
+                    $"other-config:{OtherConfigKeys.InstallRepository} '{location.Url}': {location.Kind.ToString().ToLowerInvariant()} repositories are not supported by this version of eliloader yet.");
+        }
+    }
+}

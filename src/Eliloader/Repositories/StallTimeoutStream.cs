@@ -1,0 +1,42 @@
+namespace Eliloader.Repositories;
+
+/// <summary>
+/// A read-only stream that fails when the source sends nothing for the stall
+/// timeout, so a stalled mirror cannot hang a VM start (the Python loader waited forever).
+/// </summary>
+public sealed class StallTimeoutStream(Stream inner, TimeSpan stallTimeout, string url) : Stream
+{
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        using var stall = new CancellationTokenSource(stallTimeout);
+        try
+        {
+            return inner.ReadAsync(buffer.AsMemory(offset, count), stall.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (stall.IsCancellationRequested)
+        {
+            throw new SourceUnavailableException(url, $"no data received for {stallTimeout.TotalSeconds:0} seconds");
+        }
+        catch (IOException e)
+        {
+            throw new SourceUnavailableException(url, e.Message);
+        }
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            inner.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Eliloader.Install;
+using Eliloader.Xen.XenApi;
+
+namespace Eliloader.Rounds;
+
+/// <summary>
+/// The VM changes between boots of an install (protocol section 4): handing the VM
+/// to pygrub and counting rounds. Failures the Python loader ignored are logged and ignored.
+/// </summary>
+public sealed class InstallRounds(VmApi vm, Action<string> log)
+{
+    public const string Pygrub = "pygrub";
+
+    /// <summary>The platform keys whose post-install values replace the installer's limits.</summary>
+    private static readonly (string From, string To)[] PostInstallLimits =
+    [
+        ("pv-postinstall-kernel-max-size", "pv-kernel-max-size"),
+        ("pv-postinstall-ramdisk-max-size", "pv-ramdisk-max-size"),
+    ];
+
+    public void SwitchToPygrub()
+    {
+        vm.SetPvBootloader(Pygrub);
+        log($"PV-bootloader set to {Pygrub}");
+        var platform = vm.GetPlatform();
+        foreach (var (from, to) in PostInstallLimits)
+        {
+            if (!platform.TryGetValue(from, out var value))
+                continue;
+            Ignoring($"remove platform:{to}", () => vm.RemoveFromPlatform(to));
+            Ignoring($"set platform:{to} = {value}", () => vm.AddToPlatform(to, value));
+            Ignoring($"remove platform:{from}", () => vm.RemoveFromPlatform(from));
+        }
+    }
+
+    /// <summary>Ends this round: the next one is recorded, or the install is over and install-distro goes.</summary>
+    public void Finish(int current, int needed)
+    {
+        Ignoring($"remove other-config:{OtherConfigKeys.InstallRound}", () => vm.RemoveFromOtherConfig(OtherConfigKeys.InstallRound));
+        if (current < needed)
+        {
+            var next = (current + 1).ToString(CultureInfo.InvariantCulture);
+            vm.AddToOtherConfig(OtherConfigKeys.InstallRound, next);
+            log($"other-config:{OtherConfigKeys.InstallRound} = {next}");
+        }
+        else
+        {
+            // A template made from the installed VM must not look like an installer.
+            vm.RemoveFromOtherConfig(OtherConfigKeys.InstallDistro);
+            log($"install finished: other-config:{OtherConfigKeys.InstallDistro} removed");
+        }
+    }
+
+    private void Ignoring(string what, Action call)
+    {
+        try
+        {
+            call();
+            log(what);
+        }
+        catch (XenApiFailure failure)
+        {
+            log($"{what}: ignored {failure.Message}");
+        }
+    }
+}
