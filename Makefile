@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc
 CACHE := .cache
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
 DEBIAN12_TREE := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen
@@ -44,6 +44,7 @@ $(DEBIAN12_TREE)/initrd.gz: $(DEBIAN12_DEB)
 	mv $(CACHE)/debian12-unpacked/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux $(DEBIAN12_TREE)/vmlinuz
 	mv $(CACHE)/debian12-unpacked/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz $(DEBIAN12_TREE)/initrd.gz
 	rm -rf $(CACHE)/debian12-unpacked
+	touch $@
 
 test: setup publish fixtures
 	tests/run-tests.sh

@@ -6,7 +6,8 @@ namespace Eliloader.Xen.Logging;
 
 /// <summary>
 /// Sends messages to the local syslog socket as ident "eliloader", facility user,
-/// as Python's syslog module did. A missing socket loses the log, never the boot.
+/// as Python's syslog module did. A missing socket loses the log, never the boot, and
+/// a syslog daemon that falls behind loses messages rather than stalling a VM start.
 /// </summary>
 public sealed class Syslog(string socketPath, string ident) : IDisposable
 {
@@ -29,12 +30,17 @@ public sealed class Syslog(string socketPath, string ident) : IDisposable
             {
                 socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
                 socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+                socket.Blocking = false;
             }
             var now = DateTime.Now;
             var stamp = string.Create(CultureInfo.InvariantCulture, $"{now:MMM} {now.Day,2} {now:HH:mm:ss}");
             var line = $"<{FacilityUser * 8 + severity}>{stamp} {ident}[{Environment.ProcessId}]: {message}";
             var bytes = Encoding.UTF8.GetBytes(line);
             socket.Send(bytes.AsSpan(0, Math.Min(bytes.Length, MaxMessageBytes)));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            // The daemon's queue is full: this message is lost.
         }
         catch (SocketException)
         {

@@ -28,7 +28,7 @@ public sealed class BootDirectory(string path, RunCleanup cleanup, Action<string
         {
             var buffer = new byte[BufferSize];
             int read;
-            while ((read = source.Content.Read(buffer, 0, buffer.Length)) > 0)
+            while ((read = ReadSome(source, buffer, total)) > 0)
             {
                 if (total + read > limit)
                     throw TooLarge(source.Url, limit);
@@ -40,6 +40,18 @@ public sealed class BootDirectory(string path, RunCleanup cleanup, Action<string
             throw new SourceUnavailableException(source.Url, $"received {total} bytes of the {expected} announced");
         log($"fetched {source.Url}: {total} bytes into {target}");
         return target;
+    }
+
+    private static int ReadSome(RemoteFile source, byte[] buffer, long received)
+    {
+        try
+        {
+            return source.Content.Read(buffer, 0, buffer.Length);
+        }
+        catch (SourceUnavailableException e)
+        {
+            throw new SourceUnavailableException(e.Url, $"{e.Reason} ({received} of {source.Length?.ToString() ?? "an unknown number of"} bytes received)");
+        }
     }
 
     private (string Path, FileStream Stream) CreateExclusive(string prefix)

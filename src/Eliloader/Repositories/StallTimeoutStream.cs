@@ -17,6 +17,10 @@ public sealed class StallTimeoutStream(Stream inner, TimeSpan stallTimeout, stri
         {
             throw new SourceUnavailableException(url, $"no data received for {stallTimeout.TotalSeconds:0} seconds");
         }
+        catch (HttpIOException e) when (e.HttpRequestError == HttpRequestError.ResponseEnded)
+        {
+            throw new SourceUnavailableException(url, "the connection ended early");
+        }
         catch (IOException e)
         {
             throw new SourceUnavailableException(url, e.Message);

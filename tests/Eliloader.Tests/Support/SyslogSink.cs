@@ -3,10 +3,14 @@ using System.Text;
 
 namespace Eliloader.Tests.Support;
 
-/// <summary>A datagram socket standing in for /dev/log; collects what eliloader logs.</summary>
+/// <summary>
+/// A datagram socket standing in for /dev/log; a reader thread collects what
+/// eliloader logs, as a syslog daemon would, so the queue never fills.
+/// </summary>
 public sealed class SyslogSink : IDisposable
 {
     private readonly Socket socket;
+    private readonly List<string> messages = [];
 
     public string Path { get; }
 
@@ -15,19 +19,33 @@ public sealed class SyslogSink : IDisposable
         Path = path;
         socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));
-        socket.ReceiveBufferSize = 4 << 20;
+        new Thread(Receive) { IsBackground = true }.Start();
     }
 
+    private void Receive()
+    {
+        var buffer = new byte[65536];
+        try
+        {
+            while (true)
+            {
+                var read = socket.Receive(buffer);
+                lock (messages)
+                    messages.Add(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Closed at the end of the test.
+        }
+    }
+
+    /// <summary>Everything received so far (the process that logged has exited, so all of it has arrived).</summary>
     public List<string> Drain()
     {
-        var messages = new List<string>();
-        var buffer = new byte[65536];
-        while (socket.Available > 0)
-        {
-            var read = socket.Receive(buffer);
-            messages.Add(Encoding.UTF8.GetString(buffer, 0, read));
-        }
-        return messages;
+        Thread.Sleep(50);
+        lock (messages)
+            return messages.ToList();
     }
 
     public void Dispose() => socket.Dispose();

@@ -1,0 +1,45 @@
+# Sourced by the demo and the benchmark: starts nginx on 127.0.0.1 serving a directory.
+# start_mirror DIR ROOT -> sets MIRROR_PORT; stop_mirror DIR stops it.
+start_mirror() {
+	local dir=$1 root=$2
+	MIRROR_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+		|| shuf -i 20000-60000 -n 1)
+	mkdir -p "$dir/tmp"
+	cat >"$dir/nginx.conf" <<CONF
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+daemon on;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 256; }
+http {
+	access_log $dir/access.log;
+	client_body_temp_path $dir/tmp;
+	proxy_temp_path $dir/tmp;
+	fastcgi_temp_path $dir/tmp;
+	uwsgi_temp_path $dir/tmp;
+	scgi_temp_path $dir/tmp;
+	default_type application/octet-stream;
+	sendfile on;
+	server { listen 127.0.0.1:$MIRROR_PORT; root $root; }
+}
+CONF
+	/usr/sbin/nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/error.log"
+}
+
+stop_mirror() {
+	[ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid")" 2>/dev/null
+	return 0
+}
+
+# start_simulator DIR STATE -> XenAPI socket DIR/xapi, xenstore socket DIR/xenstored.
+start_simulator() {
+	local dir=$1 state=$2
+	dotnet build tests/XapiSimulator -c Release -v quiet -nologo >/dev/null
+	dotnet tests/XapiSimulator/bin/Release/net10.0/XapiSimulator.dll --state "$state" \
+		--xapi-socket "$dir/xapi" --xenstore-socket "$dir/xenstored" --calls "$dir/calls.jsonl" >"$dir/simulator.log" 2>&1 &
+	SIMULATOR_PID=$!
+	for _ in $(seq 100); do [ -S "$dir/xenstored" ] && return 0; sleep 0.1; done
+	echo "XapiSimulator did not start" >&2
+	return 1
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test project and ends with one line of real counts: "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test Eliloader.sln -c Release --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# One summary line per test assembly, e.g. "Passed!  - Failed: 0, Passed: 57, Skipped: 0, Total: 57, ...".
+count() { grep -E '^(Passed|Failed)! +- ' "$log" | grep -oE "$1: +[0-9]+" | awk '{s += $2} END {print s + 0}'; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+exit "$status"
