@@ -35,7 +35,7 @@ fixtures: $(DEBIAN12_TREE)/initrd.gz
 
 $(DEBIAN12_DEB):
 	mkdir -p $(CACHE)/debs
-	cd $(CACHE)/debs && apt-get download debian-installer-12-netboot-amd64 2>/dev/null
+	cd $(CACHE)/debs && (apt-get download debian-installer-12-netboot-amd64 2>/dev/null || (apt-get update -qq && apt-get download debian-installer-12-netboot-amd64 2>/dev/null))
 	mv $(CACHE)/debs/debian-installer-12-netboot-amd64_*.deb $@
 
 $(DEBIAN12_TREE)/initrd.gz: $(DEBIAN12_DEB)

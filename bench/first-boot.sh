@@ -5,7 +5,7 @@
 # Goals (issue 2): at most 1.2 times curl; peak RSS under 40 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/mirror.sh
+. scripts/simulated-host.sh
 runs=${RUNS:-9}
 
 work=$(mktemp -d /tmp/eliloader-bench.XXXXXX)
@@ -25,13 +25,7 @@ base="http://127.0.0.1:$MIRROR_PORT/debian12/dists/bookworm/main/installer-amd64
 	echo '], "xenstore": {} }'
 } >"$work/state.json"
 start_simulator "$work" "$work/state.json"
-cat >"$work/eliloader.conf" <<CONF
-boot-dir = $work/boot
-xapi-socket = $work/xapi
-xenstore-socket = $work/xenstored
-syslog-socket = $work/no-syslog
-output-format = sxp
-CONF
+write_config "$work"
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }

@@ -3,7 +3,7 @@
 # "Debian Squeeze 6.0 (64-bit)" template, and dist/eliloader run exactly as xenopsd runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/mirror.sh
+. scripts/simulated-host.sh
 
 work=$(mktemp -d /tmp/eliloader-demo.XXXXXX)
 cleanup() { stop_mirror "$work"; [ -n "${SIMULATOR_PID:-}" ] && kill "$SIMULATOR_PID" 2>/dev/null; rm -rf "$work"; }
@@ -34,13 +34,7 @@ STATE
 cp "$work/state.json" "$work/state.before.json"
 start_simulator "$work" "$work/state.json"
 
-cat >"$work/eliloader.conf" <<CONF
-boot-dir = $work/boot
-xapi-socket = $work/xapi
-xenstore-socket = $work/xenstored
-syslog-socket = $work/no-syslog
-output-format = sxp
-CONF
+write_config "$work"
 
 echo "== xenopsd runs: eliloader -q --vm $uuid ''"
 ELILOADER_CONFIG="$work/eliloader.conf" dist/eliloader -q --vm "$uuid" "" | tee "$work/boot-line"

@@ -25,6 +25,8 @@ public sealed class XenApiHandler(SimulatorState state)
         }
         if (p.Count == 0 || p[0] is not string session0 || !sessions.Contains(session0))
             throw new XenApiError("SESSION_INVALID", p.Count > 0 ? p[0].ToString() ?? "" : "");
+        if (MapCall(method, p) is { } mapResult)
+            return mapResult;
         switch (method)
         {
             case "session.logout":
@@ -34,28 +36,6 @@ public sealed class XenApiHandler(SimulatorState state)
             case "VM.get_by_uuid":
                 Arity(method, p, 2);
                 return state.Vms.FirstOrDefault(v => v.Uuid == Text(p, 1))?.Ref ?? throw new XenApiError("UUID_INVALID", "VM", Text(p, 1));
-            case "VM.get_other_config":
-                Arity(method, p, 2);
-                return Vm(p).OtherConfig;
-            case "VM.add_to_other_config":
-                Arity(method, p, 4);
-                AddToMap(Vm(p), Vm(p).OtherConfig, "other_config", Text(p, 2), Text(p, 3));
-                return "";
-            case "VM.remove_from_other_config":
-                Arity(method, p, 3);
-                Vm(p).OtherConfig.Remove(Text(p, 2));
-                return "";
-            case "VM.get_platform":
-                Arity(method, p, 2);
-                return Vm(p).Platform;
-            case "VM.add_to_platform":
-                Arity(method, p, 4);
-                AddToMap(Vm(p), Vm(p).Platform, "platform", Text(p, 2), Text(p, 3));
-                return "";
-            case "VM.remove_from_platform":
-                Arity(method, p, 3);
-                Vm(p).Platform.Remove(Text(p, 2));
-                return "";
             case "VM.set_PV_bootloader":
                 Arity(method, p, 3);
                 Vm(p).PvBootloader = Text(p, 2);
@@ -79,17 +59,45 @@ public sealed class XenApiHandler(SimulatorState state)
         }
     }
 
+    /// <summary>The VM's string maps, by the field name XenAPI uses in get_/add_to_/remove_from_ calls.</summary>
+    private static readonly Dictionary<string, Func<SimVm, Dictionary<string, string>>> Maps = new()
+    {
+        ["other_config"] = vm => vm.OtherConfig,
+        ["platform"] = vm => vm.Platform,
+    };
+
+    /// <summary>VM.get_F, VM.add_to_F and VM.remove_from_F for each map field F; null for any other call.</summary>
+    private object? MapCall(string method, IReadOnlyList<object> p)
+    {
+        foreach (var (field, map) in Maps)
+        {
+            if (method == $"VM.get_{field}")
+            {
+                Arity(method, p, 2);
+                return map(Vm(p));
+            }
+            if (method == $"VM.add_to_{field}")
+            {
+                Arity(method, p, 4);
+                if (!map(Vm(p)).TryAdd(Text(p, 2), Text(p, 3)))
+                    throw new XenApiError("MAP_DUPLICATE_KEY", "VM", field, Vm(p).Ref, Text(p, 2));
+                return "";
+            }
+            if (method == $"VM.remove_from_{field}")
+            {
+                Arity(method, p, 3);
+                map(Vm(p)).Remove(Text(p, 2));
+                return "";
+            }
+        }
+        return null;
+    }
+
     private SimVm Vm(IReadOnlyList<object> p) =>
         state.Vms.FirstOrDefault(v => v.Ref == Text(p, 1)) ?? throw new XenApiError("HANDLE_INVALID", "VM", Text(p, 1));
 
     private SimVbd Vbd(IReadOnlyList<object> p) =>
         state.Vms.SelectMany(v => v.Vbds).FirstOrDefault(v => v.Ref == Text(p, 1)) ?? throw new XenApiError("HANDLE_INVALID", "VBD", Text(p, 1));
-
-    private static void AddToMap(SimVm vm, Dictionary<string, string> map, string field, string key, string value)
-    {
-        if (!map.TryAdd(key, value))
-            throw new XenApiError("MAP_DUPLICATE_KEY", "VM", field, vm.Ref, key);
-    }
 
     private static string Text(IReadOnlyList<object> p, int index) =>
         p[index] as string ?? throw new XenApiError("FIELD_TYPE_ERROR", $"parameter {index}");

@@ -1,5 +1,5 @@
-# Sourced by the demo and the benchmark: starts nginx on 127.0.0.1 serving a directory.
-# start_mirror DIR ROOT -> sets MIRROR_PORT; stop_mirror DIR stops it.
+# Sourced by the demo and the benchmark: a simulated dom0 on this machine.
+# start_mirror DIR ROOT: nginx on 127.0.0.1 serving ROOT (sets MIRROR_PORT); stop_mirror DIR.
 start_mirror() {
 	local dir=$1 root=$2
 	MIRROR_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
@@ -42,4 +42,15 @@ start_simulator() {
 	for _ in $(seq 100); do [ -S "$dir/xenstored" ] && return 0; sleep 0.1; done
 	echo "XapiSimulator did not start" >&2
 	return 1
+}
+
+# write_config DIR -> DIR/eliloader.conf pointing eliloader at DIR's boot directory and sockets.
+write_config() {
+	cat >"$1/eliloader.conf" <<CONF
+boot-dir = $1/boot
+xapi-socket = $1/xapi
+xenstore-socket = $1/xenstored
+syslog-socket = $1/no-syslog
+output-format = sxp
+CONF
 }
