@@ -7,6 +7,7 @@ using Eliloader.Errors;
 using Eliloader.Output;
 using Eliloader.Pipeline;
 using Eliloader.Xen.Logging;
+using Eliloader.Xen.Pygrub;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
@@ -16,6 +17,7 @@ public static class Program
 {
     private const int ApiFailure = 1;
     private const int UsageFailure = 2;
+    private const int PygrubFailed = 3;
 
     public static int Main(string[] argv)
     {
@@ -38,8 +40,8 @@ public static class Program
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine(UsageException.UsageLine);
-            Console.Error.WriteLine($"({e.Message})");
+            // As the Python loader: the usage line, then the marker current callers look for.
+            Console.Error.Write($"{UsageException.UsageLine}\nRuntimeError: Invalid command line arguments.\n{e.Message}\n");
             return UsageFailure;
         }
 
@@ -71,20 +73,37 @@ public static class Program
         using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => cleanup.UndoAll());
         try
         {
-            var output = new BootRun(settings, cleanup, Log).Run(invocation, dialect.Writer);
-            Console.Out.Write(output);
-            Console.Out.Flush();
-            cleanup.Keep();
-            Log("boot configuration: " + output.TrimEnd('\n').Replace("\n", " | "));
-            return 0;
+            switch (new BootRun(settings, cleanup, Log).Run(invocation, argv, dialect.Writer))
+            {
+                case PrintBootConfig print:
+                    Console.Out.Write(print.Text);
+                    Console.Out.Flush();
+                    cleanup.Keep();
+                    Log("boot configuration: " + print.Text.TrimEnd('\n').Replace("\n", " | "));
+                    return 0;
+                case ExecPygrub exec:
+                    cleanup.Keep();
+                    Log($"exec {exec.Path} {string.Join(" ", exec.Arguments.Select(a => $"'{a}'"))}");
+                    throw ProcessImage.Replace(exec.Path, exec.Arguments);
+                default:
+                    throw new InvalidOperationException("unknown boot outcome");
+            }
+        }
+        catch (PygrubFailure e)
+        {
+            return Fail(e, new ApiError(ApiError.InternalError, e.Message), PygrubFailed);
         }
         catch (Exception e)
         {
-            var error = e as ApiError ?? new ApiError(ApiError.InternalError, e.Message);
-            syslog.Error($"failed: {error.Code} {string.Join(" ", error.Parameters)}" + (e is ApiError ? "" : $" ({e.GetType().Name})"));
+            return Fail(e, e as ApiError ?? new ApiError(ApiError.InternalError, e.Message), ApiFailure);
+        }
+
+        int Fail(Exception cause, ApiError error, int status)
+        {
+            syslog.Error($"failed: {error.Code} {string.Join(" ", error.Parameters)}" + (cause is ApiError ? "" : $" ({cause.GetType().Name})"));
             cleanup.UndoAll();
             Console.Error.Write(ErrorDialectText.Format(dialect.Errors, error));
-            return ApiFailure;
+            return status;
         }
     }
 

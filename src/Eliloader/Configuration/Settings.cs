@@ -26,6 +26,7 @@ public sealed record Settings
     public IReadOnlyList<string> XapiSocket { get; init; } = ["/var/lib/xcp/xapi", "/var/xapi/xapi"];
     public IReadOnlyList<string> XenstoreSocket { get; init; } = DefaultXenstoreSockets();
     public string SyslogSocket { get; init; } = "/dev/log";
+    public string Pygrub { get; init; } = "/usr/bin/pygrub";
 
     /// <summary>Toolstack binaries whose strings tell which output and error format the caller expects.</summary>
     public IReadOnlyList<string> ToolstackBinaries { get; init; } =

@@ -23,6 +23,7 @@ public static class SettingsFile
         ["xapi-socket"] = (s, v) => s with { XapiSocket = PathList(v) },
         ["xenstore-socket"] = (s, v) => s with { XenstoreSocket = PathList(v) },
         ["syslog-socket"] = (s, v) => s with { SyslogSocket = AbsolutePath(v) },
+        ["pygrub"] = (s, v) => s with { Pygrub = AbsolutePath(v) },
         ["toolstack-binaries"] = (s, v) => s with { ToolstackBinaries = PathList(v) },
         ["ca-bundle"] = (s, v) => s with { CaBundle = PathList(v) },
         ["download-timeout"] = (s, v) => s with { DownloadTimeout = PositiveInteger(v) },

@@ -6,8 +6,9 @@ using Eliloader.Repositories;
 namespace Eliloader.Families;
 
 /// <summary>
-/// Debian and Ubuntu: the netboot Xen kernel under the release's installer tree.
-/// A repository URL may already point inside a release (…/dists/wheezy/).
+/// Debian and Ubuntu: the netboot Xen kernel under the release's installer tree
+/// (Debian lenny to today, Ubuntu lucid to trusty), then Ubuntu's later
+/// legacy-images tree. A repository URL may already point inside a release (…/dists/wheezy/).
 /// </summary>
 public sealed partial class DebianLike : DistroFamily
 {
@@ -15,12 +16,13 @@ public sealed partial class DebianLike : DistroFamily
 
     public override int Rounds => 1;
 
-    public override IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location)
+    public override IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location, IRepository repository)
     {
         var arch = InstallerArch(request.Arch);
         var release = InsideRelease().IsMatch(location.Url) ? "" : $"dists/{RequiredRelease(request)}/";
-        var images = $"{release}main/installer-{arch}/current/images/netboot/xen/";
-        yield return new BootFilePaths(images + "vmlinuz", images + "initrd.gz");
+        var installer = $"{release}main/installer-{arch}/current/";
+        yield return new BootFilePaths(installer + "images/netboot/xen/vmlinuz", installer + "images/netboot/xen/initrd.gz");
+        yield return new BootFilePaths(installer + "legacy-images/netboot/xen/vmlinuz", installer + "legacy-images/netboot/xen/initrd.gz", Newer: true);
     }
 
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) => "";
@@ -28,7 +30,7 @@ public sealed partial class DebianLike : DistroFamily
     private static string RequiredRelease(InstallRequest request) =>
         string.IsNullOrEmpty(request.DebianRelease)
             ? throw new ApiError(ApiError.UnsupportedInstallMethod,
-                $"other-config:{OtherConfigKeys.DebianRelease} was not set, and this is required for install-distro=debianlike.")
+                $"other-config:{OtherConfigKeys.DebianRelease} was not set to an appropriate value, and this is required for the selected distribution type.")
             : request.DebianRelease;
 
     /// <summary>Debian names the 64-bit PC port amd64; x86_64 is accepted as the same thing.</summary>

@@ -1,15 +1,22 @@
 using Eliloader.Errors;
 using Eliloader.Install;
 using Eliloader.Repositories;
+using Eliloader.Xen.Pygrub;
 
 namespace Eliloader.Families;
 
 /// <summary>A kernel and ramdisk, as paths inside a repository.</summary>
-public sealed record BootFilePaths(string Kernel, string? Ramdisk);
+/// <param name="Newer">
+/// A layout the Python loader never looked for. Tried after the Python loader's own
+/// candidates, so a tree it handled gives the same files; errors still name the
+/// file the Python loader would have named.
+/// </param>
+public sealed record BootFilePaths(string Kernel, string? Ramdisk, bool Newer = false);
 
 /// <summary>
 /// One install-distro value: how many boots its install takes, where its tree keeps
-/// the installer kernel and ramdisk, and which kernel args it adds.
+/// the installer kernel and ramdisk, which kernel args it adds, and how the last
+/// round chooses pygrub's arguments.
 /// </summary>
 public abstract class DistroFamily
 {
@@ -19,7 +26,7 @@ public abstract class DistroFamily
     public abstract int Rounds { get; }
 
     /// <summary>Candidate pairs, tried in order; the first whose files exist wins.</summary>
-    public abstract IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location);
+    public abstract IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location, IRepository repository);
 
     /// <summary>The family's part of the kernel command line (protocol section 5), spacing included.</summary>
     public abstract string ExtraArgs(InstallRequest request, RepositoryLocation location);
@@ -28,18 +35,25 @@ public abstract class DistroFamily
     public virtual string MissingFileMessage(string url) =>
         $"Unable to access a required file in the specified repository: {url}.";
 
+    /// <summary>
+    /// Round 2: the arguments pygrub needs to boot the installed system, which are also
+    /// saved as PV-bootloader-args. Empty when pygrub copes on its own.
+    /// </summary>
+    public virtual IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image) => [];
+
     public BootFilePaths Locate(InstallRequest request, RepositoryLocation location, IRepository repository)
     {
-        string? firstMissing = null;
-        foreach (var candidate in Candidates(request, location))
+        string? reported = null;
+        foreach (var candidate in Candidates(request, location, repository))
         {
             var missing = new[] { candidate.Kernel, candidate.Ramdisk }
                 .OfType<string>()
                 .FirstOrDefault(path => !repository.Exists(path));
             if (missing is null)
                 return candidate;
-            firstMissing ??= repository.Describe(missing);
+            if (!candidate.Newer || reported is null)
+                reported = repository.Describe(missing);
         }
-        throw new ApiError(ApiError.InvalidSource, MissingFileMessage(firstMissing ?? repository.Describe("")));
+        throw new ApiError(ApiError.InvalidSource, MissingFileMessage(reported ?? repository.Describe("")));
     }
 }

@@ -5,6 +5,7 @@ using Eliloader.Errors;
 using Eliloader.Families;
 using Eliloader.Install;
 using Eliloader.Output;
+using Eliloader.Xen.Pygrub;
 using Eliloader.Xen.XenApi;
 
 namespace Eliloader.Pipeline;
@@ -16,8 +17,9 @@ namespace Eliloader.Pipeline;
 public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string> log)
 {
     private static readonly TimeSpan XapiTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan PygrubTimeout = TimeSpan.FromSeconds(300);
 
-    public string Run(Invocation invocation, IBootConfigWriter writer)
+    public BootOutcome Run(Invocation invocation, IReadOnlyList<string> argv, IBootConfigWriter writer)
     {
         try
         {
@@ -28,10 +30,13 @@ public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string
                 .Select(kv => kv.Key == OtherConfigKeys.InstallVncPassword ? $"{kv.Key}=<hidden>" : $"{kv.Key}={kv.Value}")));
             var request = InstallRequest.FromOtherConfig(otherConfig);
             var family = DistroFamilies.Find(request.Distro);
-            if (request.Round > 1)
+            if (request.Round > family.Rounds)
                 throw new ApiError(ApiError.UnsupportedInstallMethod,
-                    $"Round {request.Round} of a {family.Name} install is not supported by this version of eliloader yet.");
-            return new FirstBoot(settings, cleanup, log).Run(vm, invocation.VmUuid, invocation.CallerArgs, request, family, writer);
+                    $"other-config:{OtherConfigKeys.InstallRound} is {request.Round}, but a {family.Name} install has {family.Rounds} round{(family.Rounds == 1 ? "" : "s")}.");
+            if (request.Round == 1)
+                return new PrintBootConfig(new FirstBoot(settings, cleanup, log).Run(vm, invocation.VmUuid, invocation.CallerArgs, request, family, writer));
+            var pygrub = new PygrubRunner(settings.Pygrub, writer is SimpleWriter, PygrubTimeout, log);
+            return new SecondBoot(log).Run(vm, argv, invocation.Image, request, family, pygrub);
         }
         catch (XenApiFailure failure)
         {

@@ -8,7 +8,7 @@ namespace Eliloader.Tests.Integration;
 /// fixture mirrors served by nginx; the VM lives in the XapiSimulator.
 /// </summary>
 [Collection(MirrorCollection.Name)]
-public sealed partial class FirstBootTests(NginxMirror mirror) : IDisposable
+public sealed class FirstBootTests(NginxMirror mirror) : IDisposable
 {
     private readonly Scenario host = new();
 
@@ -23,24 +23,15 @@ public sealed partial class FirstBootTests(NginxMirror mirror) : IDisposable
         ["install-round"] = "1",
     };
 
-    [GeneratedRegex(@"^linux \(kernel (?<kernel>/[^)]+/vmlinuz-[A-Za-z0-9]{6})\)\(ramdisk (?<ramdisk>/[^)]+/ramdisk-[A-Za-z0-9]{6})\)\(args ""(?<args>.*)""\)\n$")]
-    private static partial Regex SxpLine();
-
     private (string Kernel, string Ramdisk, string Args) ParseSxp(string stdout)
     {
-        var match = SxpLine().Match(stdout);
-        Assert.True(match.Success, $"not the SXP boot line: '{stdout}'");
-        Assert.Equal(host.BootDir, Path.GetDirectoryName(match.Groups["kernel"].Value));
-        Assert.Equal(host.BootDir, Path.GetDirectoryName(match.Groups["ramdisk"].Value));
-        return (match.Groups["kernel"].Value, match.Groups["ramdisk"].Value, match.Groups["args"].Value);
+        var (kernel, ramdisk, args) = BootLine.ParseSxp(host, stdout);
+        Assert.NotNull(ramdisk);
+        return (kernel, ramdisk, args);
     }
 
-    private void AssertFilesAre(string kernel, string ramdisk, string mirrorDirectory)
-    {
-        Assert.Equal(File.ReadAllBytes(Path.Combine(mirrorDirectory, "vmlinuz")), File.ReadAllBytes(kernel));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(mirrorDirectory, "initrd.gz")), File.ReadAllBytes(ramdisk));
-        Assert.Equal(new[] { kernel, ramdisk }.Order(), host.BootFiles());
-    }
+    private void AssertFilesAre(string kernel, string ramdisk, string mirrorDirectory) =>
+        BootLine.AssertFiles(host, kernel, ramdisk, Path.Combine(mirrorDirectory, "vmlinuz"), Path.Combine(mirrorDirectory, "initrd.gz"));
 
     private void AssertHandedToPygrub()
     {

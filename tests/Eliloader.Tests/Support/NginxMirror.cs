@@ -24,6 +24,7 @@ public sealed class NginxMirror : IDisposable
     {
         directory = Path.Combine(Path.GetTempPath(), "eliloader-nginx-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(directory, "tmp"));
+        Directory.CreateDirectory(Path.Combine(directory, "scratch"));
         Certificates = new TestCertificates(Path.Combine(directory, "tls"));
         HttpPort = FreePort.Next();
         HttpsPort = FreePort.Next();
@@ -31,6 +32,7 @@ public sealed class NginxMirror : IDisposable
         var locations = $$"""
                 root {{RepoPaths.Mirrors}};
                 location /debian12/ { alias {{RepoPaths.Debian12Mirror}}/; }
+                location /scratch/ { alias {{directory}}/scratch/; }
             """;
         var config = $$"""
             {{(Environment.UserName == "root" ? "user root;" : "")}}
@@ -70,6 +72,15 @@ public sealed class NginxMirror : IDisposable
         })!;
         WaitForPort(HttpPort);
         WaitForPort(HttpsPort);
+    }
+
+    /// <summary>A new empty directory served under /scratch/, for trees a test builds (hostile ones included).</summary>
+    public (string Directory, string Url) ScratchTree()
+    {
+        var name = Guid.NewGuid().ToString("N")[..8];
+        var path = Path.Combine(directory, "scratch", name);
+        Directory.CreateDirectory(path);
+        return (path, $"{HttpUrl}scratch/{name}/");
     }
 
     private void WaitForPort(int port)

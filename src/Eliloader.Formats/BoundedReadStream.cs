@@ -1,0 +1,29 @@
+namespace Eliloader.Formats;
+
+/// <summary>
+/// A read-only view of a stream that fails once more than a set number of bytes
+/// has come through, so a parser of hostile input never reads without end.
+/// </summary>
+public sealed class BoundedReadStream(Stream inner, long limit) : Stream
+{
+    private long consumed;
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        consumed += read;
+        if (consumed > limit)
+            throw new InvalidDataException($"input is larger than {limit} bytes");
+        return read;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => consumed; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
