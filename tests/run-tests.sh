@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+rm -f TestResults/template-coverage.txt
 dotnet test Eliloader.sln -c Release --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 # One summary line per test assembly, e.g. "Passed!  - Failed: 0, Passed: 57, Skipped: 0, Total: 57, ...".
@@ -11,6 +12,8 @@ count() { grep -E '^(Passed|Failed)! +- ' "$log" | grep -oE "$1: +[0-9]+" | awk 
 passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
+# The template coverage table (template, method, result) the integration tests wrote.
+[ -f TestResults/template-coverage.txt ] && cat TestResults/template-coverage.txt
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"
