@@ -27,6 +27,11 @@ public sealed record Settings
     public IReadOnlyList<string> XenstoreSocket { get; init; } = DefaultXenstoreSockets();
     public string SyslogSocket { get; init; } = "/dev/log";
     public string Pygrub { get; init; } = "/usr/bin/pygrub";
+    public string Mount { get; init; } = "/bin/mount";
+    public string Umount { get; init; } = "/bin/umount";
+
+    /// <summary>Where NFS exports are mounted for the length of a run.</summary>
+    public string TempDir { get; init; } = "/tmp";
 
     /// <summary>Toolstack binaries whose strings tell which output and error format the caller expects.</summary>
     public IReadOnlyList<string> ToolstackBinaries { get; init; } =

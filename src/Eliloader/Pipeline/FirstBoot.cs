@@ -23,7 +23,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         var location = RepositoryLocation.Parse(request.Repository);
         var limits = LimitsReader.Read(
             () => new XenstoreClient(settings.XenstoreSocket, TimeSpan.FromSeconds(settings.DownloadTimeout)), vmUuid, log);
-        using var repository = RepositoryFactory.Open(location, request, settings, log);
+        using var repository = RepositoryFactory.Open(location, request, settings, cleanup, log);
         var paths = family.Locate(request, location, repository);
         var bootDir = new BootDirectory(settings.BootDir, cleanup, log);
         var kernel = Fetch(repository, family, bootDir, paths.Kernel, "vmlinuz", limits.Kernel);

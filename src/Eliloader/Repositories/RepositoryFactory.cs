@@ -1,3 +1,4 @@
+using Eliloader.Boot;
 using Eliloader.Configuration;
 using Eliloader.Errors;
 using Eliloader.Install;
@@ -7,7 +8,7 @@ namespace Eliloader.Repositories;
 /// <summary>Opens the repository a location names, with the settings each kind needs.</summary>
 public static class RepositoryFactory
 {
-    public static IRepository Open(RepositoryLocation location, InstallRequest request, Settings settings, Action<string> log)
+    public static IRepository Open(RepositoryLocation location, InstallRequest request, Settings settings, RunCleanup cleanup, Action<string> log)
     {
         switch (location.Kind)
         {
@@ -18,6 +19,8 @@ public static class RepositoryFactory
                 if (request.Proxy is { } proxy && !Uri.TryCreate(proxy, UriKind.Absolute, out _))
                     throw new ApiError(ApiError.InvalidSource, $"other-config:{OtherConfigKeys.InstallProxy} '{proxy}' is not a valid proxy URL.");
                 return new HttpRepository(location.Url, request.Proxy, TimeSpan.FromSeconds(settings.DownloadTimeout), settings.CaBundle, log);
+            case RepositoryKind.Nfs:
+                return NfsRepository.Open(request.Repository!, location.Url, settings.Mount, settings.Umount, settings.TempDir, cleanup, log);
             default:
                 throw new ApiError(ApiError.UnsupportedInstallMethod,
                     $"other-config:{OtherConfigKeys.InstallRepository} '{location.Url}': {location.Kind.ToString().ToLowerInvariant()} repositories are not supported by this version of eliloader yet.");

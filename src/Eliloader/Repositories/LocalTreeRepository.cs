@@ -1,0 +1,86 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Eliloader.Repositories;
+
+/// <summary>
+/// An install tree in a local directory (a mounted NFS export). The tree belongs to
+/// the guest's side, so a path may not leave it: "..", absolute symlinks and
+/// symlinks that climb out are treated as missing files, never followed into dom0;
+/// and only regular files are read (a FIFO would hang the VM start).
+/// </summary>
+public sealed partial class LocalTreeRepository(string root, string describedAs, Action<string> log) : IRepository
+{
+    private const int ReadOnlyNonBlockingNoFollow = 0x800 | 0x20000 | 0x80000;
+    private const int MaxSymlinkHops = 40;
+
+    public string Describe(string path) => describedAs + path;
+
+    public bool Exists(string path) => Resolve(path) is { } full && File.Exists(full);
+
+    public RemoteFile Open(string path)
+    {
+        var full = Resolve(path);
+        if (full is null || !File.Exists(full))
+            throw new SourceUnavailableException(Describe(path), "no such file in the tree");
+        // Non-blocking, so opening a FIFO returns at once instead of waiting for a writer.
+        var descriptor = OpenFile(full, ReadOnlyNonBlockingNoFollow);
+        if (descriptor < 0)
+            throw new SourceUnavailableException(Describe(path), Marshal.GetLastPInvokeErrorMessage());
+        var stream = new FileStream(new SafeFileHandle(descriptor, ownsHandle: true), FileAccess.Read, bufferSize: 1);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new SourceUnavailableException(Describe(path), "not a regular file");
+        }
+        return new RemoteFile(Describe(path), stream.Length, stream);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenFile(string path, int flags);
+
+    /// <summary>The real location of a tree path, following symlinks only while they stay inside the tree.</summary>
+    private string? Resolve(string path)
+    {
+        var pending = new List<string>(path.Split('/'));
+        var current = root;
+        var hops = 0;
+        while (pending.Count > 0)
+        {
+            var part = pending[0];
+            pending.RemoveAt(0);
+            if (part is "" or ".")
+                continue;
+            if (part == "..")
+            {
+                if (current == root)
+                    return Refused(path, "climbs out of the tree");
+                current = System.IO.Path.GetDirectoryName(current)!;
+                continue;
+            }
+            var next = System.IO.Path.Combine(current, part);
+            var target = new FileInfo(next).LinkTarget;
+            if (target is null)
+            {
+                current = next;
+                continue;
+            }
+            if (++hops > MaxSymlinkHops)
+                return Refused(path, "has too many symlinks");
+            if (target.StartsWith('/'))
+                return Refused(path, $"goes through the absolute symlink {part} -> {target}");
+            pending.InsertRange(0, target.Split('/'));
+        }
+        return current;
+    }
+
+    private string? Refused(string path, string why)
+    {
+        log($"{Describe(path)} {why}; treated as missing");
+        return null;
+    }
+
+    public void Dispose()
+    {
+    }
+}

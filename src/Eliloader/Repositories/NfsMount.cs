@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Eliloader.Boot;
+using Eliloader.Errors;
+
+namespace Eliloader.Repositories;
+
+/// <summary>
+/// An NFS export mounted read-only on a fresh directory through the configured mount
+/// command. It is unmounted and the directory removed when the run ends, whether it
+/// succeeded, failed or was signalled.
+/// </summary>
+public sealed class NfsMount : IDisposable
+{
+    private readonly string umount;
+    private readonly Action<string> log;
+    private readonly Lock gate = new();
+    private bool mounted;
+
+    public string MountPoint { get; }
+
+    public NfsMount(NfsExport export, string repository, string mount, string umount, string tempDir, RunCleanup cleanup, Action<string> log)
+    {
+        this.umount = umount;
+        this.log = log;
+        MountPoint = Path.Combine(tempDir, "nfs-repo-" + RandomNumberGenerator.GetHexString(12, lowercase: true));
+        Directory.CreateDirectory(MountPoint, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        cleanup.Register($"unmounted {MountPoint}", Dispose);
+        // Read-only as before; nosuid and nodev as well, since the export is the guest's side.
+        var (status, output) = Run(mount, ["-t", "nfs", "-o", "ro,nosuid,nodev", export.MountSource, MountPoint]);
+        if (status != 0)
+        {
+            log($"mount {export.MountSource} failed ({status}): {output}");
+            Dispose();
+            throw new ApiError(ApiError.InvalidSource, $"nfs repo {repository}");
+        }
+        lock (gate)
+            mounted = true;
+        log($"mounted {export.MountSource} read-only on {MountPoint}");
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (mounted)
+            {
+                var (status, output) = Run(umount, [MountPoint]);
+                if (status != 0)
+                {
+                    log($"umount {MountPoint} failed ({status}): {output}; detaching lazily");
+                    Run(umount, ["-l", MountPoint]);
+                }
+                mounted = false;
+            }
+            if (Directory.Exists(MountPoint))
+            {
+                try
+                {
+                    Directory.Delete(MountPoint);
+                }
+                catch (IOException e)
+                {
+                    log($"could not remove {MountPoint}: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private static (int Status, string Output) Run(string program, string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, (stdout.Result + stderr).Trim());
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, $"cannot run {program}: {e.Message}");
+        }
+    }
+}

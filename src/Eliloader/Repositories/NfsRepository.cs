@@ -1,0 +1,24 @@
+using Eliloader.Boot;
+
+namespace Eliloader.Repositories;
+
+/// <summary>An install tree on an NFS export: mounted read-only for the run, read as a local tree.</summary>
+public sealed class NfsRepository(NfsMount mount, LocalTreeRepository tree) : IRepository
+{
+    /// <param name="repository">install-repository as the user wrote it.</param>
+    /// <param name="url">The same with a trailing "/", the prefix of every path in messages.</param>
+    public static NfsRepository Open(string repository, string url, string mountCommand, string umountCommand, string tempDir, RunCleanup cleanup, Action<string> log)
+    {
+        var export = NfsExport.Parse(repository);
+        var mount = new NfsMount(export, repository, mountCommand, umountCommand, tempDir, cleanup, log);
+        return new NfsRepository(mount, new LocalTreeRepository(mount.MountPoint, url, log));
+    }
+
+    public string Describe(string path) => tree.Describe(path);
+
+    public bool Exists(string path) => tree.Exists(path);
+
+    public RemoteFile Open(string path) => tree.Open(path);
+
+    public void Dispose() => mount.Dispose();
+}
