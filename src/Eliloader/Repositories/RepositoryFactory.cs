@@ -19,6 +19,10 @@ public static class RepositoryFactory
                 if (request.Proxy is { } proxy && !Uri.TryCreate(proxy, UriKind.Absolute, out _))
                     throw new ApiError(ApiError.InvalidSource, $"other-config:{OtherConfigKeys.InstallProxy} '{proxy}' is not a valid proxy URL.");
                 return new HttpRepository(location.Url, request.Proxy, TimeSpan.FromSeconds(settings.DownloadTimeout), settings.CaBundle, log);
+            case RepositoryKind.Ftp:
+                if (!Uri.TryCreate(location.Url, UriKind.Absolute, out var ftp) || ftp.Scheme != "ftp")
+                    throw new ApiError(ApiError.InvalidSource, $"'{location.Url}' is not a valid ftp URL.");
+                return new FtpRepository(location.Url, TimeSpan.FromSeconds(settings.DownloadTimeout), log);
             case RepositoryKind.Nfs:
                 return NfsRepository.Open(request.Repository!, location.Url, settings.Mount, settings.Umount, settings.TempDir, cleanup, log);
             default:

@@ -116,7 +116,7 @@ public sealed class NginxMirror : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class MirrorCollection : ICollectionFixture<NginxMirror>
+public sealed class MirrorCollection : ICollectionFixture<NginxMirror>, ICollectionFixture<FtpMirror>
 {
     public const string Name = "mirror";
 }
