@@ -207,6 +207,35 @@ public sealed class FirstBootTests(NginxMirror mirror) : IDisposable
     }
 
     [Fact]
+    public void Install_proxy_tunnels_https()
+    {
+        using var proxy = new RecordingProxy();
+        var otherConfig = Debian("squeeze", "amd64", mirror.HttpsUrl + "debian");
+        otherConfig["install-proxy"] = proxy.Url;
+        host.AddVm(otherConfig);
+        host.Config["ca-bundle"] = mirror.Certificates.CaCertificate;
+        var result = host.RunAsXenopsd();
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var (kernel, ramdisk, _) = ParseSxp(result.Stdout);
+        AssertFilesAre(kernel, ramdisk, Path.Combine(RepoPaths.Mirrors, SqueezeAmd64));
+        Assert.NotEmpty(proxy.Requests);
+        Assert.All(proxy.Requests, r => Assert.Equal($"CONNECT localhost:{mirror.HttpsPort} HTTP/1.1", r));
+    }
+
+    [Fact]
+    public void A_proxy_that_refuses_is_invalid_source_and_leaves_nothing()
+    {
+        using var proxy = new RecordingProxy { Refuse = true };
+        var otherConfig = Debian();
+        otherConfig["install-proxy"] = proxy.Url;
+        host.AddVm(otherConfig);
+        var result = host.RunAsXenopsd();
+        Assert.Equal($"RuntimeError: INVALID_SOURCE\nUnable to access a required file in the specified repository: {mirror.HttpUrl}{SqueezeAmd64}vmlinuz.\n", result.Stderr);
+        Assert.Empty(host.BootFiles());
+        Assert.NotEmpty(proxy.Requests);
+    }
+
+    [Fact]
     public void Post_install_limits_move_to_the_platform_keys()
     {
         var vm = host.AddVm(Debian());
