@@ -23,9 +23,12 @@ public sealed partial class PygrubRunner(string path, bool simpleFormat, TimeSpa
     public IReadOnlyList<string> WithFormat(IEnumerable<string> args) =>
         simpleFormat ? [SimpleFormatOption, .. args] : [.. args];
 
-    public PygrubResult Run(params string[] args)
+    /// <summary>Runs pygrub with these arguments, behind the caller's output format.</summary>
+    public PygrubResult Run(params string[] args) => RunExactly(WithFormat(args));
+
+    /// <summary>Runs pygrub with exactly these arguments.</summary>
+    public PygrubResult RunExactly(IReadOnlyList<string> argv)
     {
-        var argv = WithFormat(args);
         var start = new ProcessStartInfo(Path)
         {
             RedirectStandardOutput = true,

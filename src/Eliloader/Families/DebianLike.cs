@@ -9,6 +9,7 @@ namespace Eliloader.Families;
 /// Debian and Ubuntu: the netboot Xen kernel under the release's installer tree
 /// (Debian lenny to today, Ubuntu lucid to trusty), then Ubuntu's later
 /// legacy-images tree. A repository URL may already point inside a release (…/dists/wheezy/).
+/// On a CD: install.386/ or install.amd/ (its xen/ kernel first), then install/.
 /// </summary>
 public sealed partial class DebianLike : DistroFamily
 {
@@ -19,8 +20,17 @@ public sealed partial class DebianLike : DistroFamily
     public override IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location, IRepository repository)
     {
         var arch = InstallerArch(request.Arch);
-        var release = InsideRelease().IsMatch(location.Url) ? "" : $"dists/{RequiredRelease(request)}/";
-        var installer = $"{release}main/installer-{arch}/current/";
+        var release = RequiredRelease(request);
+        if (location.Kind == RepositoryKind.Cdrom)
+        {
+            var medium = arch == "i386" ? "install.386/" : "install.amd/";
+            yield return new BootFilePaths(medium + "xen/vmlinuz", medium + "xen/initrd.gz");
+            yield return new BootFilePaths(medium + "vmlinuz", medium + "initrd.gz");
+            yield return new BootFilePaths("install/vmlinuz", "install/initrd.gz");
+            yield break;
+        }
+        var dists = InsideRelease().IsMatch(location.Url) ? "" : $"dists/{release}/";
+        var installer = $"{dists}main/installer-{arch}/current/";
         yield return new BootFilePaths(installer + "images/netboot/xen/vmlinuz", installer + "images/netboot/xen/initrd.gz");
         yield return new BootFilePaths(installer + "legacy-images/netboot/xen/vmlinuz", installer + "legacy-images/netboot/xen/initrd.gz", Newer: true);
     }

@@ -33,10 +33,11 @@ public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string
             if (request.Round > family.Rounds)
                 throw new ApiError(ApiError.UnsupportedInstallMethod,
                     $"other-config:{OtherConfigKeys.InstallRound} is {request.Round}, but a {family.Name} install has {family.Rounds} round{(family.Rounds == 1 ? "" : "s")}.");
-            if (request.Round == 1)
-                return new PrintBootConfig(new FirstBoot(settings, cleanup, log).Run(vm, invocation.VmUuid, invocation.CallerArgs, request, family, writer));
             var pygrub = new PygrubRunner(settings.Pygrub, writer is SimpleWriter, PygrubTimeout, log);
-            return new SecondBoot(log).Run(vm, argv, invocation.Image, request, family, pygrub);
+            var call = new Call(invocation, argv);
+            if (request.Round == 1)
+                return new PrintBootConfig(new FirstBoot(settings, cleanup, log).Run(vm, call, request, family, writer, pygrub));
+            return new SecondBoot(log).Run(vm, call, request, family, pygrub);
         }
         catch (XenApiFailure failure)
         {

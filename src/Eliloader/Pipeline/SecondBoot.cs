@@ -13,9 +13,9 @@ namespace Eliloader.Pipeline;
 /// </summary>
 public sealed class SecondBoot(Action<string> log)
 {
-    public ExecPygrub Run(VmApi vm, IReadOnlyList<string> callerArgv, string image, InstallRequest request, DistroFamily family, PygrubRunner pygrub)
+    public ExecPygrub Run(VmApi vm, Call call, InstallRequest request, DistroFamily family, PygrubRunner pygrub)
     {
-        var extra = family.SecondRoundPygrubArgs(pygrub, request, image);
+        var extra = family.SecondRoundPygrubArgs(pygrub, request, call.Image);
         if (extra.Count > 0)
         {
             var saved = string.Join(" ", extra);
@@ -25,6 +25,6 @@ public sealed class SecondBoot(Action<string> log)
         var rounds = new InstallRounds(vm, log);
         rounds.SwitchToPygrub();
         rounds.Finish(request.Round, family.Rounds);
-        return new ExecPygrub(pygrub.Path, pygrub.WithFormat([.. extra, .. callerArgv]));
+        return new ExecPygrub(pygrub.Path, pygrub.WithFormat([.. extra, .. call.Argv]));
     }
 }

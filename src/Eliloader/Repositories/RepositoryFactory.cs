@@ -8,7 +8,8 @@ namespace Eliloader.Repositories;
 /// <summary>Opens the repository a location names, with the settings each kind needs.</summary>
 public static class RepositoryFactory
 {
-    public static IRepository Open(RepositoryLocation location, InstallRequest request, Settings settings, RunCleanup cleanup, Action<string> log)
+    /// <param name="image">The caller's image argument: the CD drive, for a cdrom install.</param>
+    public static IRepository Open(RepositoryLocation location, InstallRequest request, string image, Settings settings, RunCleanup cleanup, Action<string> log)
     {
         switch (location.Kind)
         {
@@ -25,9 +26,8 @@ public static class RepositoryFactory
                 return new FtpRepository(location.Url, TimeSpan.FromSeconds(settings.DownloadTimeout), log);
             case RepositoryKind.Nfs:
                 return NfsRepository.Open(request.Repository!, location.Url, settings.Mount, settings.Umount, settings.TempDir, cleanup, log);
-            default:
-                throw new ApiError(ApiError.UnsupportedInstallMethod,
-                    $"other-config:{OtherConfigKeys.InstallRepository} '{location.Url}': {location.Kind.ToString().ToLowerInvariant()} repositories are not supported by this version of eliloader yet.");
+            default: // RepositoryKind.Cdrom
+                return new IsoRepository(image, log);
         }
     }
 }

@@ -34,6 +34,17 @@ public sealed class InstallRounds(VmApi vm, Action<string> log)
         }
     }
 
+    /// <summary>After a CD install boot, the next boot is from the VM's first disk (userdevice 0).</summary>
+    public void BootFromDiskNext()
+    {
+        foreach (var vbd in vm.GetVbds())
+        {
+            var bootable = vm.GetVbdUserdevice(vbd) == "0";
+            vm.SetVbdBootable(vbd, bootable);
+            log($"VBD {vbd} bootable = {bootable}");
+        }
+    }
+
     /// <summary>Ends this round: the next one is recorded, or the install is over and install-distro goes.</summary>
     public void Finish(int current, int needed)
     {

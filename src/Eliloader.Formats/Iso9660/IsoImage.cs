@@ -1,0 +1,261 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Eliloader.Formats.Iso9660;
+
+/// <summary>
+/// Reads files from an ISO 9660 image (a CD drive or an .iso file) in process: no
+/// mount, no root. Names come from Rock Ridge when the image has it, else from
+/// Joliet, else from the plain ISO names ("NAME.EXT;1", matched without version
+/// and case). The image is a guest's medium, so every structure is checked against
+/// the image's size and bounded in count before it is used.
+/// </summary>
+public sealed class IsoImage
+{
+    private const int SystemArea = 16;
+    private const int MaxDescriptors = 64;
+    private const int MaxDirectoryBytes = 16 << 20;
+    /// <summary>Far above any directory on an install path (the roots and boot directories of real media hold dozens).</summary>
+    private const int MaxEntries = 10_000;
+    private const int MaxPathComponents = 64;
+    private const int MaxSymlinkHops = 32;
+
+    private readonly Stream image;
+    private readonly long imageLength;
+    private readonly int blockSize;
+    private readonly byte[] rootRecord;
+    private readonly bool joliet;
+    private readonly int? rockRidgeSkip;
+
+    public string NamingScheme => rockRidgeSkip is not null ? "Rock Ridge" : joliet ? "Joliet" : "ISO 9660";
+
+    private IsoImage(Stream image, long imageLength, int blockSize, byte[] rootRecord, bool joliet, int? rockRidgeSkip)
+    {
+        this.image = image;
+        this.imageLength = imageLength;
+        this.blockSize = blockSize;
+        this.rootRecord = rootRecord;
+        this.joliet = joliet;
+        this.rockRidgeSkip = rockRidgeSkip;
+    }
+
+    /// <summary>Reads the volume descriptors of a seekable image; InvalidDataException when it is no ISO 9660 image.</summary>
+    public static IsoImage Open(Stream image)
+    {
+        var length = image.Length;
+        if (length < (SystemArea + 1) * 2048L)
+            throw new InvalidDataException($"not an ISO 9660 image: only {length} bytes");
+        byte[]? primary = null, jolietDescriptor = null;
+        for (var index = 0; index < MaxDescriptors; index++)
+        {
+            var descriptor = ReadAt(image, length, (SystemArea + index) * 2048L, 2048, "volume descriptor");
+            if (Encoding.ASCII.GetString(descriptor, 1, 5) != "CD001")
+                throw new InvalidDataException($"not an ISO 9660 image: no volume descriptor at sector {SystemArea + index}");
+            if (descriptor[0] == 255)
+                break;
+            if (descriptor[0] == 1)
+                primary ??= descriptor;
+            if (descriptor[0] == 2 && descriptor[88] == 0x25 && descriptor[89] == 0x2F && descriptor[90] is 0x40 or 0x43 or 0x45)
+                jolietDescriptor ??= descriptor;
+        }
+        if (primary is null)
+            throw new InvalidDataException("not an ISO 9660 image: no primary volume descriptor");
+        int blockSize = BinaryPrimitives.ReadUInt16LittleEndian(primary.AsSpan(128));
+        if (blockSize is not (512 or 1024 or 2048))
+            throw new InvalidDataException($"ISO 9660 logical block size {blockSize} is not 512, 1024 or 2048");
+        var primaryRoot = primary.AsSpan(156, 34).ToArray();
+        var probe = new IsoImage(image, length, blockSize, primaryRoot, joliet: false, rockRidgeSkip: null);
+        if (probe.DetectRockRidge() is { } skip)
+            return new IsoImage(image, length, blockSize, primaryRoot, joliet: false, skip);
+        return jolietDescriptor is not null
+            ? new IsoImage(image, length, blockSize, jolietDescriptor.AsSpan(156, 34).ToArray(), joliet: true, rockRidgeSkip: null)
+            : probe;
+    }
+
+    /// <summary>The regular file at a path, following Rock Ridge symlinks that stay inside the image; null when there is none.</summary>
+    public IsoFile? Find(string path)
+    {
+        var pending = new List<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        if (pending.Count > MaxPathComponents)
+            throw new InvalidDataException($"path '{path}' has more than {MaxPathComponents} components");
+        var trail = new List<IsoEntry>();
+        var current = Root();
+        var hops = 0;
+        while (pending.Count > 0)
+        {
+            var part = pending[0];
+            pending.RemoveAt(0);
+            if (part == ".")
+                continue;
+            if (part == "..")
+            {
+                if (trail.Count == 0)
+                    return null;
+                trail.RemoveAt(trail.Count - 1);
+                current = trail.Count == 0 ? Root() : trail[^1];
+                continue;
+            }
+            if (!current.IsDirectory)
+                return null;
+            var entry = Lookup(current, part);
+            if (entry is null)
+                return null;
+            if (entry.SymlinkTarget is { } target)
+            {
+                if (++hops > MaxSymlinkHops)
+                    throw new InvalidDataException($"path '{path}' goes through more than {MaxSymlinkHops} symlinks");
+                if (target.StartsWith('/'))
+                    return null;
+                pending.InsertRange(0, target.Split('/', StringSplitOptions.RemoveEmptyEntries));
+                continue;
+            }
+            trail.Add(entry);
+            current = entry;
+        }
+        return current.IsDirectory || trail.Count == 0 ? null : new IsoFile(path, current.Length, current.Extents);
+    }
+
+    /// <summary>The file's bytes, read from the image as they are consumed.</summary>
+    public Stream OpenRead(IsoFile file) => new IsoExtentStream(image, file.Extents);
+
+    private IsoEntry Root()
+    {
+        var (extent, length) = Extent(rootRecord, "root directory");
+        return new IsoEntry("", true, [new IsoExtent(extent, length)], null);
+    }
+
+    private IsoEntry? Lookup(IsoEntry directory, string name)
+    {
+        var entries = Entries(directory);
+        return entries.FirstOrDefault(e => e.Name == name)
+            ?? (rockRidgeSkip is null ? entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase)) : null);
+    }
+
+    /// <summary>A directory's entries; the extents of a multi-extent file are gathered into one entry.</summary>
+    private List<IsoEntry> Entries(IsoEntry directory)
+    {
+        var extent = directory.Extents[0];
+        if (extent.Length > MaxDirectoryBytes)
+            throw new InvalidDataException($"directory '{directory.Name}' is {extent.Length} bytes, more than {MaxDirectoryBytes}");
+        var data = ReadAt(image, imageLength, extent.Offset, (int)extent.Length, $"directory '{directory.Name}'");
+        var entries = new List<IsoEntry>();
+        var position = 0;
+        IsoEntry? unfinished = null;
+        while (position < data.Length)
+        {
+            var recordLength = data[position];
+            if (recordLength == 0)
+            {
+                // Records never cross a block boundary: the rest of this block is padding.
+                position = (position / blockSize + 1) * blockSize;
+                continue;
+            }
+            if (recordLength < 34 || position + recordLength > data.Length)
+                throw new InvalidDataException($"directory '{directory.Name}' has a malformed record at byte {position}");
+            var record = data.AsSpan(position, recordLength);
+            position += recordLength;
+            var nameLength = record[32];
+            if (33 + nameLength > recordLength)
+                throw new InvalidDataException($"directory '{directory.Name}' has a record whose name overruns it");
+            if (nameLength == 1 && record[33] is 0 or 1)
+                continue;
+            if (entries.Count == MaxEntries)
+                throw new InvalidDataException($"directory '{directory.Name}' has more than {MaxEntries} entries");
+            var flags = record[25];
+            var (start, length) = Extent(record, $"an entry of directory '{directory.Name}'");
+            var (name, link, relocated) = Name(record, nameLength, directory.Name);
+            if (relocated)
+                continue;
+            var isDirectory = (flags & 0x02) != 0;
+            if (unfinished is not null && unfinished.Name == name)
+                unfinished = unfinished with { Extents = [.. unfinished.Extents, new IsoExtent(start, length)] };
+            else
+            {
+                if (unfinished is not null)
+                    entries.Add(unfinished);
+                unfinished = new IsoEntry(name, isDirectory, [new IsoExtent(start, length)], link);
+            }
+            if ((flags & 0x80) == 0)
+            {
+                entries.Add(unfinished);
+                unfinished = null;
+            }
+        }
+        if (unfinished is not null)
+            throw new InvalidDataException($"file '{unfinished.Name}' in directory '{directory.Name}' ends in a non-final extent");
+        return entries;
+    }
+
+    private (string Name, string? Link, bool Relocated) Name(ReadOnlySpan<byte> record, int nameLength, string directory)
+    {
+        var raw = record.Slice(33, nameLength);
+        if (rockRidgeSkip is { } skip)
+        {
+            var systemUse = 33 + nameLength + (nameLength % 2 == 0 ? 1 : 0) + skip;
+            if (systemUse < record.Length)
+            {
+                var fields = SystemUseArea.Parse(record[systemUse..], ReadContinuation, $"directory '{directory}'");
+                if (fields.Name is not null)
+                    return (Checked(fields.Name, directory), fields.SymlinkTarget, fields.Relocated);
+                if (fields.SymlinkTarget is not null || fields.Relocated)
+                    return (Checked(PlainName(raw), directory), fields.SymlinkTarget, fields.Relocated);
+            }
+        }
+        return (Checked(joliet ? WithoutVersion(Encoding.BigEndianUnicode.GetString(raw)) : PlainName(raw), directory), null, false);
+    }
+
+    private static string PlainName(ReadOnlySpan<byte> raw)
+    {
+        var name = WithoutVersion(Encoding.ASCII.GetString(raw));
+        return name.EndsWith('.') ? name[..^1] : name;
+    }
+
+    private static string WithoutVersion(string name) => name.IndexOf(';') is var semicolon and >= 0 ? name[..semicolon] : name;
+
+    private static string Checked(string name, string directory) =>
+        name.Length == 0 || name is "." or ".." || name.Contains('/') || name.Contains('\0')
+            ? throw new InvalidDataException($"directory '{directory}' holds an entry named '{name}'")
+            : name;
+
+    private (long Offset, long Length) Extent(ReadOnlySpan<byte> record, string what)
+    {
+        long start = BinaryPrimitives.ReadUInt32LittleEndian(record[2..]) * (long)blockSize;
+        long length = BinaryPrimitives.ReadUInt32LittleEndian(record[10..]);
+        if (start + length > imageLength)
+            throw new InvalidDataException($"{what} extends past the end of the image ({start + length} > {imageLength} bytes)");
+        return (start, length);
+    }
+
+    private byte[] ReadContinuation(long block, long offset, long length)
+    {
+        if (length > blockSize || offset + length > blockSize)
+            throw new InvalidDataException("a Rock Ridge continuation area does not fit its block");
+        return ReadAt(image, imageLength, block * blockSize + offset, (int)length, "a Rock Ridge continuation area");
+    }
+
+    /// <summary>The skip length of the SUSP "SP" field in the root's "." record, when the image has Rock Ridge.</summary>
+    private int? DetectRockRidge()
+    {
+        var (start, length) = Extent(rootRecord, "root directory");
+        if (length < 34)
+            return null;
+        var first = ReadAt(image, imageLength, start, (int)Math.Min(length, 255), "root directory");
+        var recordLength = first[0];
+        if (recordLength < 34 + 7 || recordLength > first.Length)
+            return null;
+        var systemUse = first.AsSpan(34, recordLength - 34);
+        return systemUse.Length >= 7 && systemUse[0] == 'S' && systemUse[1] == 'P' && systemUse[4] == 0xBE && systemUse[5] == 0xEF
+            ? systemUse[6]
+            : null;
+    }
+
+    private static byte[] ReadAt(Stream image, long imageLength, long offset, int count, string what)
+    {
+        if (offset < 0 || offset + count > imageLength)
+            throw new InvalidDataException($"{what} lies past the end of the image");
+        var buffer = new byte[count];
+        image.Position = offset;
+        image.ReadExactly(buffer);
+        return buffer;
+    }
+}
