@@ -4,54 +4,60 @@ using Xunit.Abstractions;
 namespace Eliloader.Tests.Integration;
 
 /// <summary>
-/// Every template of templates.tsv installs over http: a VM with exactly the template's
-/// keys and a repository at the matching fixture goes through round 1 and, where its
-/// family has one, round 2 with a stand-in pygrub. A template with PV-args is started
-/// as xapi started it (--extra_args), the others as today's xenopsd does. The table goes to the test output
-/// and to TestResults/template-coverage.txt.
+/// Every template of templates.tsv installs by every method it lists, and by https: a
+/// VM with exactly the template's keys and a repository at the matching fixture (a
+/// URL, an NFS export, or an ISO image in the drive) goes through round 1 and, where
+/// its family has one, round 2 with a stand-in pygrub. A template with PV-args is
+/// started as xapi started it (--extra_args), the others as today's xenopsd does.
+/// The table goes to the test output and to TestResults/template-coverage.txt.
 /// </summary>
 [Collection(MirrorCollection.Name)]
-public sealed class TemplateCoverageTests(NginxMirror mirror, ITestOutputHelper output)
+public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITestOutputHelper output)
 {
     [Fact]
-    public void Every_template_installs_over_http()
+    public void Every_template_installs_by_every_method()
     {
         Assert.Equal(178, TemplateCatalog.All.Count);
-        var rows = TemplateCatalog.All.Select(template => (template, result: Install(template))).ToList();
+        var cases = TemplateCatalog.All
+            .SelectMany(t => t.Methods.Append("https").Select(method => (Template: t, Method: method)))
+            .ToList();
+        var results = new string[cases.Count];
+        Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => results[i] = Install(cases[i].Template, cases[i].Method));
+
         var table = new List<string> { $"{"template",-58} {"method",-6} result" };
-        table.AddRange(rows.Select(r => $"{r.template.Name,-58} {"http",-6} {r.result}"));
-        var failed = rows.Count(r => !r.result.StartsWith("ok", StringComparison.Ordinal));
-        table.Add($"{rows.Count} templates, {rows.Count - failed} ok, {failed} failed");
+        table.AddRange(cases.Select((c, i) => $"{c.Template.Name,-58} {c.Method,-6} {results[i]}"));
+        var failed = results.Count(r => !r.StartsWith("ok", StringComparison.Ordinal));
+        table.Add($"{TemplateCatalog.All.Count} templates, {cases.Count} template x method cases, {cases.Count - failed} ok, {failed} failed");
         var report = Path.Combine(RepoPaths.Root, "TestResults", "template-coverage.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(report)!);
         File.WriteAllLines(report, table);
         foreach (var line in table)
             output.WriteLine(line);
-        Assert.True(failed == 0, string.Join("\n", table.Where(l => !l.Contains(" ok"))));
+        Assert.True(failed == 0, string.Join("\n", table.Where(l => l.Contains("FAILED"))));
+        Assert.Equal(["cdrom", "ftp", "http", "https", "nfs"], cases.Select(c => c.Method).Distinct().Order());
     }
 
-    private string Install(Template template)
+    private string Install(Template template, string method)
     {
         using var host = new Scenario();
         var tree = TemplateCatalog.FixtureTree(template);
-        var otherConfig = template.OtherConfig(mirror.HttpUrl + tree);
-        host.AddVm(otherConfig);
-        var pygrub = new StandInPygrub(host.Directory, StandInPygrub.AlwaysBoots);
-        host.Config["pygrub"] = pygrub.Path;
+        var (repository, image) = Source(host, template, tree, method);
+        host.AddVm(template.OtherConfig(repository));
+        host.Config["pygrub"] = new StandInPygrub(host.Directory, PygrubFor(host)).Path;
+        host.Config["ca-bundle"] = mirror.Certificates.CaCertificate;
 
         var first = template.PvArgs.Length > 0
-            ? host.Run("-q", "--default_args=", $"--extra_args={template.PvArgs}", $"--vm={Scenario.VmUuid}", "")
-            : host.RunAsXenopsd();
+            ? host.Run("-q", "--default_args=", $"--extra_args={template.PvArgs}", $"--vm={Scenario.VmUuid}", image)
+            : host.RunAsXenopsd(image);
         if (first.ExitCode != 0)
             return $"FAILED round 1: {first.Stderr.Replace('\n', ' ')}";
-        var line = BootLine.ParseSxp(host, first.Stdout);
-        if (!line.Args.StartsWith(template.PvArgs + (template.PvArgs.Length > 0 ? "  " : " "), StringComparison.Ordinal))
-            return $"FAILED round 1: args '{line.Args}' do not start with the PV-args";
-        if (host.BootFiles().Length != (line.Ramdisk is null ? 1 : 2))
-            return "FAILED round 1: boot directory does not hold exactly the handed-out files";
-        var picked = $"{tree}, {new FileInfo(line.Kernel).Length} + {(line.Ramdisk is null ? 0 : new FileInfo(line.Ramdisk).Length)} bytes, args \"{line.Args}\"";
-        var rounds = host.Vm.OtherConfig.TryGetValue("install-round", out var next) ? next : null;
-        if (rounds is null)
+        var (kernel, ramdisk, args) = ParseBootLine(host, first.Stdout);
+        if (!args.StartsWith(template.PvArgs + (template.PvArgs.Length > 0 ? "  " : " "), StringComparison.Ordinal))
+            return $"FAILED round 1: args '{args}' do not start with the PV-args";
+        if (method == "cdrom" && !host.Vm.Vbds.Single(v => v.Userdevice == "0").Bootable)
+            return "FAILED round 1: the disk was not made bootable";
+        var picked = $"{tree}, {new FileInfo(kernel).Length} + {(ramdisk is null ? 0 : new FileInfo(ramdisk).Length)} bytes, args \"{args}\"";
+        if (!host.Vm.OtherConfig.ContainsKey("install-round"))
             return host.Vm.PvBootloader == "pygrub" && !host.Vm.OtherConfig.ContainsKey("install-distro")
                 ? $"ok, 1 round ({picked})"
                 : "FAILED: one-round install did not hand over to pygrub";
@@ -63,4 +69,52 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, ITestOutputHelper 
             ? $"ok, 2 rounds ({picked})"
             : "FAILED: round 2 did not finish the install";
     }
+
+    /// <summary>The install-repository value and the image argument for one method.</summary>
+    private (string Repository, string Image) Source(Scenario host, Template template, string tree, string method)
+    {
+        switch (method)
+        {
+            case "http":
+                return (mirror.HttpUrl + tree, "");
+            case "https":
+                return (mirror.HttpsUrl + tree, "");
+            case "ftp":
+                return (ftp.Url + tree, "");
+            case "nfs":
+                _ = new StandInMount(host);
+                return ($"nfs:nfs.example:{Path.Combine(RepoPaths.Mirrors, tree)}", "");
+            case "cdrom" when template.Distro == "debianlike":
+                var arch = template.Arch == "i386" ? "i386" : "amd64";
+                var layout = tree == "ubuntu" ? "install" : arch == "i386" ? "install.386/xen" : "install.amd/xen";
+                return ("cdrom", MediumBuilder.DebianMedium(tree, template.DebianRelease!, arch, layout));
+            case "cdrom" when template.Distro == "pygrub":
+                return ("cdrom", "/dev/xvdd");
+            case "cdrom":
+                return ("cdrom", MediumBuilder.ImageOf(tree));
+            default:
+                throw new InvalidOperationException($"unknown install method {method}");
+        }
+    }
+
+    /// <summary>A pygrub that extracts an installer from a medium (simple format) and otherwise boots the installed disk.</summary>
+    private static string PygrubFor(Scenario host)
+    {
+        var kernel = Path.Combine(host.Directory, "pygrub-kernel");
+        var ramdisk = Path.Combine(host.Directory, "pygrub-ramdisk");
+        return $$"""
+            if [ "$1" = "--output-format=simple" ] && [ "${@: -1}" = /dev/xvdd ]; then
+              echo kernel > '{{kernel}}'; echo ramdisk > '{{ramdisk}}'
+              printf 'kernel {{kernel}}\nramdisk {{ramdisk}}\nargs from-the-medium\n\n'
+              exit 0
+            fi
+            {{StandInPygrub.AlwaysBoots}}
+            """;
+    }
+
+    /// <summary>The boot line's files, which sit in the boot directory, or pygrub's for the pygrub family's CD install.</summary>
+    private static (string Kernel, string? Ramdisk, string Args) ParseBootLine(Scenario host, string stdout) =>
+        stdout.Contains("pygrub-kernel")
+            ? (Path.Combine(host.Directory, "pygrub-kernel"), Path.Combine(host.Directory, "pygrub-ramdisk"), stdout.Split("(args \"")[1].TrimEnd('\n', ')', '"'))
+            : BootLine.ParseSxp(host, stdout);
 }
