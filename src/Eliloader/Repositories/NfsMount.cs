@@ -26,16 +26,19 @@ public sealed class NfsMount : IDisposable
         MountPoint = Path.Combine(tempDir, "nfs-repo-" + RandomNumberGenerator.GetHexString(12, lowercase: true));
         Directory.CreateDirectory(MountPoint, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         cleanup.Register($"unmounted {MountPoint}", Dispose);
+        // A signal may arrive while mount runs: from here on, cleanup tries to unmount.
+        lock (gate)
+            mounted = true;
         // Read-only as before; nosuid and nodev as well, since the export is the guest's side.
         var (status, output) = Run(mount, ["-t", "nfs", "-o", "ro,nosuid,nodev", export.MountSource, MountPoint]);
         if (status != 0)
         {
             log($"mount {export.MountSource} failed ({status}): {output}");
+            lock (gate)
+                mounted = false;
             Dispose();
             throw new ApiError(ApiError.InvalidSource, $"nfs repo {repository}");
         }
-        lock (gate)
-            mounted = true;
         log($"mounted {export.MountSource} read-only on {MountPoint}");
     }
 

@@ -171,6 +171,21 @@ public sealed class FailureTests(NginxMirror mirror) : IDisposable
         Assert.Equal(otherConfig, host.Vm.OtherConfig);
     }
 
+    [Fact]
+    public void Sigterm_during_a_download_removes_the_files_of_the_run()
+    {
+        using var server = new MisbehavingServer();
+        host.AddVm(Debian(server.Url("stall")));
+        using var running = new RunningEliloader(host, "-q", "--vm", Scenario.VmUuid, "");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (host.BootFiles().Length == 0 && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        Assert.Single(host.BootFiles());
+        Assert.NotEqual(0, running.Terminate());
+        Assert.Empty(host.BootFiles());
+        Assert.Equal("eliloader", host.Vm.PvBootloader);
+    }
+
     [Theory]
     [InlineData("status500")]
     [InlineData("loop")]

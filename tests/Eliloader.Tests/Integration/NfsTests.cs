@@ -10,10 +10,25 @@ namespace Eliloader.Tests.Integration;
 public sealed class NfsTests : IDisposable
 {
     private readonly Scenario host = new();
-    private readonly StandInMount mount;
+    private StandInMount mount;
     private static readonly string Centos5 = Path.Combine(RepoPaths.Mirrors, "centos/5.11/os/x86_64");
 
     public NfsTests() => mount = new StandInMount(host);
+
+    [Fact]
+    public void Sigterm_while_mounting_unmounts_and_removes_the_mount_point()
+    {
+        mount = new StandInMount(host, lingerSeconds: 30);
+        host.AddVm(new() { ["install-distro"] = "rhlike", ["install-repository"] = $"nfs:nfs.example:{Centos5}" });
+        using var running = new RunningEliloader(host, "-q", "--vm", Scenario.VmUuid, "");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (mount.LiveMounts().Length == 0 && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        Assert.NotEmpty(mount.LiveMounts());
+        Assert.NotEqual(0, running.Terminate());
+        AssertNothingLeft();
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains("cleanup: unmounted " + mount.TempDir));
+    }
 
     private ProcessResult Install(string repository, string distro = "rhlike")
     {

@@ -58,11 +58,17 @@ public sealed class Scenario : IDisposable
 
     public string ConfigPath => System.IO.Path.Combine(Directory, "eliloader.conf");
 
-    /// <summary>Runs the published binary with this scenario's configuration, as xapi or xenopsd would.</summary>
-    public ProcessResult Run(params string[] argv)
+    /// <summary>Starts the simulator and writes the configuration file.</summary>
+    public void WriteConfig()
     {
         _ = Simulator;
         File.WriteAllLines(ConfigPath, ["# written by the test", .. Config.Select(kv => $"{kv.Key} = {kv.Value}")]);
+    }
+
+    /// <summary>Runs the published binary with this scenario's configuration, as xapi or xenopsd would.</summary>
+    public ProcessResult Run(params string[] argv)
+    {
+        WriteConfig();
         return ProcessRunner.Run(RepoPaths.Binary, argv, new Dictionary<string, string> { ["ELILOADER_CONFIG"] = ConfigPath });
     }
 

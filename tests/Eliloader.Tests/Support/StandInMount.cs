@@ -8,13 +8,15 @@ public sealed class StandInMount
 {
     private readonly string directory;
 
-    public StandInMount(Scenario host)
+    /// <param name="lingerSeconds">How long mount keeps running after mounting, as a slow NFS server would.</param>
+    public StandInMount(Scenario host, int lingerSeconds = 0)
     {
         directory = host.Directory;
-        Write("mount", """
+        Write("mount", $$"""
             src="${@: -2:1}"; target="${@: -1}"; dir="${src#*:}"
             [ -d "$dir" ] || { echo "mount.nfs: access denied by server while mounting $src" >&2; exit 32; }
-            exec /bin/mount --bind "$dir" "$target"
+            /bin/mount --bind "$dir" "$target" || exit 32
+            sleep {{lingerSeconds}}
             """);
         Write("umount", """exec /bin/umount "$@" """);
         host.Config["mount"] = Path.Combine(directory, "mount");
