@@ -4,7 +4,7 @@ namespace Eliloader.Formats;
 /// A read-only view of a stream that fails once more than a set number of bytes
 /// has come through, so a parser of hostile input never reads without end.
 /// </summary>
-public sealed class BoundedReadStream(Stream inner, long limit) : Stream
+public sealed class BoundedReadStream(Stream inner, long limit) : ForwardReadStream
 {
     private long consumed;
 
@@ -17,13 +17,5 @@ public sealed class BoundedReadStream(Stream inner, long limit) : Stream
         return read;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => consumed; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,7 +1,7 @@
 namespace Eliloader.Formats.Iso9660;
 
 /// <summary>A file's extents read one after the other from the image, as a forward-only stream.</summary>
-internal sealed class IsoExtentStream(Stream image, IReadOnlyList<IsoExtent> extents) : Stream
+internal sealed class IsoExtentStream(Stream image, IReadOnlyList<IsoExtent> extents) : ForwardReadStream
 {
     private int index;
     private long offsetInExtent;
@@ -24,13 +24,5 @@ internal sealed class IsoExtentStream(Stream image, IReadOnlyList<IsoExtent> ext
         return read;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => extents.Sum(e => e.Length);
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,3 +1,4 @@
+using Eliloader.Formats;
 using System.Net.Sockets;
 
 namespace Eliloader.Repositories;
@@ -6,7 +7,7 @@ namespace Eliloader.Repositories;
 /// The data connection of one FTP RETR. A stall, a reset or a transfer the server
 /// does not confirm with 226 is an error; the control connection is left ready for the next file.
 /// </summary>
-public sealed class FtpDataStream(TcpClient data, FtpControl control, TimeSpan timeout, string url) : Stream
+public sealed class FtpDataStream(TcpClient data, FtpControl control, TimeSpan timeout, string url) : ForwardReadStream
 {
     private readonly NetworkStream inner = data.GetStream();
     private bool finished;
@@ -36,15 +37,6 @@ public sealed class FtpDataStream(TcpClient data, FtpControl control, TimeSpan t
         return read;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,10 +1,11 @@
+using Eliloader.Formats;
 namespace Eliloader.Repositories;
 
 /// <summary>
 /// A read-only stream that fails when the source sends nothing for the stall
 /// timeout, so a stalled mirror cannot hang a VM start (the Python loader waited forever).
 /// </summary>
-public sealed class StallTimeoutStream(Stream inner, TimeSpan stallTimeout, string url) : Stream
+public sealed class StallTimeoutStream(Stream inner, TimeSpan stallTimeout, string url) : ForwardReadStream
 {
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -27,15 +28,6 @@ public sealed class StallTimeoutStream(Stream inner, TimeSpan stallTimeout, stri
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
