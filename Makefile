@@ -3,13 +3,15 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static
 CACHE := .cache
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
 DEBIAN12_TREE := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen
 SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.props
+# The version, in one place: Directory.Build.props.
+VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 
-.PHONY: setup build publish fixtures test demo bench clean
+.PHONY: setup build publish package fixtures test demo bench clean
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
@@ -30,6 +32,10 @@ dist/eliloader: $(SOURCES)
 	dotnet publish src/Eliloader/Eliloader.csproj -c Release -r linux-x64 -o dist/publish -v quiet -nologo
 	cp dist/publish/eliloader dist/eliloader
 
+# The RPM, the Debian package and the tarball, from the binary publish writes.
+package: dist/eliloader
+	packaging/build-packages.sh $(VERSION)
+
 # The one real fixture from outside: Debian 12's netboot kernel and initrd, laid out as a mirror.
 fixtures: $(DEBIAN12_TREE)/initrd.gz
 
@@ -46,7 +52,7 @@ $(DEBIAN12_TREE)/initrd.gz: $(DEBIAN12_DEB)
 	rm -rf $(CACHE)/debian12-unpacked
 	touch $@
 
-test: setup publish fixtures
+test: setup publish package fixtures
 	tests/run-tests.sh
 
 demo: setup publish

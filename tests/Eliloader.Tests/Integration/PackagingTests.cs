@@ -1,0 +1,159 @@
+using System.Text.RegularExpressions;
+using Eliloader.Tests.Support;
+
+namespace Eliloader.Tests.Integration;
+
+/// <summary>
+/// The three artefacts of `make package`: what they hold, and that installing then
+/// removing each leaves the previous /usr/bin/eliloader (a stand-in Python loader)
+/// in place byte for byte.
+/// </summary>
+public sealed partial class PackagingTests : IDisposable
+{
+    private static readonly string Version = VersionPattern().Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Build.props"))).Groups[1].Value;
+    private static string Dist(string name) => Path.Combine(RepoPaths.Root, "dist", name);
+    private static string Rpm => Dist($"eliloader-{Version}-1.x86_64.rpm");
+    private static string Deb => Dist($"eliloader_{Version}_amd64.deb");
+    private static string Tarball => Dist($"eliloader-{Version}-linux-x86_64.tar.gz");
+
+    private readonly string root = Path.Combine("/tmp", "elp-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly byte[] pythonLoader = [.. "#!/usr/bin/python\n# linux-guest-loader's eliloader, stand-in\n"u8, .. Guid.NewGuid().ToByteArray()];
+
+    [GeneratedRegex("<Version>(.*)</Version>")]
+    private static partial Regex VersionPattern();
+
+    private static ProcessResult Must(string program, params string[] args)
+    {
+        var result = ProcessRunner.Run(program, args);
+        Assert.True(result.ExitCode == 0, $"{program} {string.Join(" ", args)}: {result.Stderr}{result.Stdout}");
+        return result;
+    }
+
+    /// <summary>A throwaway root with a static busybox for the package scripts and the stand-in Python loader.</summary>
+    private void MakeRoot()
+    {
+        Directory.CreateDirectory(Path.Combine(root, "bin"));
+        File.Copy("/bin/busybox", Path.Combine(root, "bin/busybox"));
+        foreach (var applet in new[] { "sh", "mv", "ln", "rm", "mkdir", "rmdir", "readlink", "dirname", "[", "test", "cat" })
+            File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "busybox");
+        Directory.CreateDirectory(Path.Combine(root, "usr/bin"));
+        File.WriteAllBytes(Path.Combine(root, "usr/bin/eliloader"), pythonLoader);
+    }
+
+    private void AssertTakenOver()
+    {
+        var link = new FileInfo(Path.Combine(root, "usr/bin/eliloader"));
+        Assert.Equal("/usr/libexec/eliloader/eliloader", link.LinkTarget);
+        Assert.Equal(pythonLoader, File.ReadAllBytes(Path.Combine(root, "var/lib/eliloader/eliloader.orig")));
+        Assert.Equal(File.ReadAllBytes(RepoPaths.Binary), File.ReadAllBytes(Path.Combine(root, "usr/libexec/eliloader/eliloader")));
+        var version = Must("chroot", root, "/usr/bin/eliloader", "--version");
+        Assert.Equal($"eliloader {Version}\n", version.Stdout);
+    }
+
+    private void AssertGivenBack()
+    {
+        var restored = new FileInfo(Path.Combine(root, "usr/bin/eliloader"));
+        Assert.Null(restored.LinkTarget);
+        Assert.Equal(pythonLoader, File.ReadAllBytes(restored.FullName));
+        Assert.False(File.Exists(Path.Combine(root, "usr/libexec/eliloader/eliloader")));
+        Assert.False(File.Exists(Path.Combine(root, "var/lib/eliloader/eliloader.orig")));
+    }
+
+    [Fact]
+    public void The_rpm_holds_binary_config_man_page_and_cache()
+    {
+        var files = Must("rpm", "-qlp", Rpm).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["/etc/eliloader.conf", "/usr/libexec/eliloader/eliloader", "/usr/libexec/eliloader/takeover", "/usr/share/man/man1/eliloader.1.gz", "/var/cache/eliloader"], files);
+        Assert.Contains("/etc/eliloader.conf", Must("rpm", "-qcp", Rpm).Stdout);
+    }
+
+    [Fact]
+    public void The_rpm_takes_over_the_python_loader_and_gives_it_back()
+    {
+        MakeRoot();
+        Must("rpm", "--root", root, "--initdb");
+        Must("rpm", "--root", root, "--nodeps", "-i", Rpm);
+        AssertTakenOver();
+        Assert.True(File.Exists(Path.Combine(root, "usr/share/man/man1/eliloader.1.gz")));
+        Assert.True(Directory.Exists(Path.Combine(root, "var/cache/eliloader")));
+        Assert.Contains("# output-format = auto", File.ReadAllText(Path.Combine(root, "etc/eliloader.conf")));
+
+        Must("rpm", "--root", root, "-e", "eliloader");
+        AssertGivenBack();
+    }
+
+    [Fact]
+    public void The_deb_holds_binary_config_man_page_and_cache()
+    {
+        var listing = Must("dpkg", "-c", Deb).Stdout;
+        foreach (var path in new[] { "./usr/bin/eliloader", "./etc/eliloader.conf", "./usr/share/man/man1/eliloader.1.gz", "./var/cache/eliloader/" })
+            Assert.Contains(path, listing);
+        Assert.Equal("/etc/eliloader.conf\n", Must("dpkg-deb", "--info", Deb, "conffiles").Stdout);
+    }
+
+    [Fact]
+    public void The_deb_diverts_the_previous_loader_and_puts_it_back()
+    {
+        const string bin = "/usr/bin/eliloader";
+        Assert.False(File.Exists(bin), "this machine already has /usr/bin/eliloader");
+        File.WriteAllBytes(bin, pythonLoader);
+        try
+        {
+            Must("dpkg", "-i", Deb);
+            Assert.Equal($"eliloader {Version}\n", Must(bin, "--version").Stdout);
+            Assert.Equal(pythonLoader, File.ReadAllBytes("/usr/bin/eliloader.distrib"));
+            Assert.Contains("diversion of /usr/bin/eliloader to /usr/bin/eliloader.distrib by eliloader", Must("dpkg-divert", "--list", bin).Stdout);
+
+            Must("dpkg", "-P", "eliloader");
+            Assert.Equal(pythonLoader, File.ReadAllBytes(bin));
+            Assert.False(File.Exists("/usr/bin/eliloader.distrib"));
+            Assert.Equal("", Must("dpkg-divert", "--list", bin).Stdout);
+        }
+        finally
+        {
+            ProcessRunner.Run("dpkg", ["-P", "eliloader"]);
+            File.Delete(bin);
+        }
+    }
+
+    [Fact]
+    public void The_tarball_installs_and_uninstalls_below_a_root()
+    {
+        MakeRoot();
+        var unpacked = Path.Combine(root, "..", Path.GetFileName(root) + "-tar");
+        Directory.CreateDirectory(unpacked);
+        try
+        {
+            Must("tar", "-C", unpacked, "-xzf", Tarball);
+            var scripts = Path.Combine(unpacked, $"eliloader-{Version}");
+            var environment = new Dictionary<string, string> { ["DESTDIR"] = root };
+            Assert.Equal(0, ProcessRunner.Run(Path.Combine(scripts, "install.sh"), [], environment).ExitCode);
+            AssertTakenOver();
+            Assert.Equal(0, ProcessRunner.Run(Path.Combine(scripts, "uninstall.sh"), [], environment).ExitCode);
+            AssertGivenBack();
+            Assert.True(File.Exists(Path.Combine(root, "etc/eliloader.conf")), "the configuration stays");
+        }
+        finally
+        {
+            Directory.Delete(unpacked, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_packaged_binary_runs_in_an_empty_chroot()
+    {
+        Directory.CreateDirectory(root);
+        Must("dpkg-deb", "-x", Deb, root);
+        var empty = Path.Combine(root, "empty");
+        Directory.CreateDirectory(empty);
+        File.Copy(Path.Combine(root, "usr/bin/eliloader"), Path.Combine(empty, "eliloader"));
+        File.SetUnixFileMode(Path.Combine(empty, "eliloader"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        Assert.Equal($"eliloader {Version}\n", Must("chroot", empty, "/eliloader", "--version").Stdout);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+            Directory.Delete(root, recursive: true);
+    }
+}
