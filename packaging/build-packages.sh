@@ -17,7 +17,9 @@ cp "$work"/rpm/RPMS/x86_64/eliloader-"$version"-1.x86_64.rpm dist/
 # Debian package (Debian-based XCP): the binary at /usr/bin/eliloader, the old one diverted.
 stage="$work/deb"
 install -D -m 0755 "$binary" "$stage/usr/bin/eliloader"
-install -D -m 0644 packaging/eliloader.conf "$stage/etc/eliloader.conf"
+# xcp-eliloader kept its map files elsewhere: this package's configuration says so.
+install -d "$stage/etc"
+sed 's|^# guest-installer-dir = .*|guest-installer-dir = /usr/share/xcp/packages/files/guest-installer|' packaging/eliloader.conf >"$stage/etc/eliloader.conf"
 install -D -m 0644 packaging/eliloader.1 "$stage/usr/share/man/man1/eliloader.1"
 gzip -9n "$stage/usr/share/man/man1/eliloader.1"
 install -d -m 0755 "$stage/var/cache/eliloader" "$stage/DEBIAN"

@@ -1,8 +1,8 @@
 namespace Eliloader.Formats;
 
 /// <summary>
-/// A read-only view of a stream that fails once more than a set number of bytes
-/// has come through, so a parser of hostile input never reads without end.
+/// A read-only view of a stream that fails (LimitExceededException) once more than a
+/// set number of bytes has come through, so a parser of hostile input never reads without end.
 /// </summary>
 public sealed class BoundedReadStream(Stream inner, long limit) : ForwardReadStream
 {
@@ -13,7 +13,7 @@ public sealed class BoundedReadStream(Stream inner, long limit) : ForwardReadStr
         var read = inner.Read(buffer, offset, count);
         consumed += read;
         if (consumed > limit)
-            throw new InvalidDataException($"input is larger than {limit} bytes");
+            throw new LimitExceededException($"input is larger than {limit} bytes");
         return read;
     }
 

@@ -17,12 +17,16 @@ public sealed class BootDirectory(string path, RunCleanup cleanup, Action<string
 
     public string Path { get; } = path;
 
-    /// <summary>Streams a repository file into a new file named prefix-XXXXXX; returns its path.</summary>
-    public string Receive(RemoteFile source, string prefix, long limit)
+    /// <summary>
+    /// Streams a repository file into a new file named prefix-XXXXXX; returns its path
+    /// and, when asked (a ramdisk that map files might name), its MD5 taken on the way.
+    /// </summary>
+    public (string Path, string? Md5) Receive(RemoteFile source, string prefix, long limit, bool md5)
     {
         if (source.Length > limit)
             throw TooLarge(source.Url, limit);
-        var (target, stream) = CreateExclusive(prefix);
+        var (target, stream) = Create(prefix);
+        using var hash = md5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         long total = 0;
         using (stream)
         {
@@ -33,13 +37,15 @@ public sealed class BootDirectory(string path, RunCleanup cleanup, Action<string
                 if (total + read > limit)
                     throw TooLarge(source.Url, limit);
                 stream.Write(buffer, 0, read);
+                hash?.AppendData(buffer, 0, read);
                 total += read;
             }
         }
         if (source.Length is { } expected && total != expected)
             throw new SourceUnavailableException(source.Url, $"received {total} bytes of the {expected} announced");
-        log($"fetched {source.Url}: {total} bytes into {target}");
-        return target;
+        var digest = hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
+        log($"fetched {source.Url}: {total} bytes into {target}" + (digest is null ? "" : $", MD5 {digest}"));
+        return (target, digest);
     }
 
     private static int ReadSome(RemoteFile source, byte[] buffer, long received)
@@ -54,7 +60,8 @@ public sealed class BootDirectory(string path, RunCleanup cleanup, Action<string
         }
     }
 
-    private (string Path, FileStream Stream) CreateExclusive(string prefix)
+    /// <summary>A new file prefix-XXXXXX, created exclusively, removed again if the run fails.</summary>
+    public (string Path, FileStream Stream) Create(string prefix)
     {
         if (!Directory.Exists(Path))
         {

@@ -7,6 +7,21 @@ public enum OutputFormatSetting
     Simple,
 }
 
+public enum InitrdFixupSetting
+{
+    /// <summary>Rewrite the vendor archive with the overlay's members in place, as the Python loader did.</summary>
+    Rewrite,
+
+    /// <summary>Keep the vendor bytes and append the overlay archive, for kernels that unpack concatenated archives.</summary>
+    Append,
+}
+
+public enum PatchedInitrdCompressionSetting
+{
+    None,
+    Gzip,
+}
+
 public enum ErrorFormatSetting
 {
     Auto,
@@ -29,6 +44,11 @@ public sealed record Settings
     public string Pygrub { get; init; } = "/usr/bin/pygrub";
     public string Mount { get; init; } = "/bin/mount";
     public string Umount { get; init; } = "/bin/umount";
+
+    /// <summary>Where the guest-installer map files and overlay archives live; missing means no fixups.</summary>
+    public string GuestInstallerDir { get; init; } = "/opt/xensource/packages/files/guest-installer";
+    public InitrdFixupSetting InitrdFixup { get; init; } = InitrdFixupSetting.Rewrite;
+    public PatchedInitrdCompressionSetting PatchedInitrdCompression { get; init; } = PatchedInitrdCompressionSetting.None;
 
     /// <summary>Where NFS exports are mounted for the length of a run.</summary>
     public string TempDir { get; init; } = "/tmp";

@@ -63,7 +63,7 @@ public sealed partial class RhLike : DistroFamily
         {
             throw new ApiError(ApiError.InvalidSource, $"Unable to read {e.Url}: {e.Reason}.");
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or Formats.LimitExceededException)
         {
             throw new ApiError(ApiError.InvalidSource, $"{repository.Describe(name)}: {e.Message}.");
         }

@@ -2,6 +2,7 @@ using Eliloader.Boot;
 using Eliloader.Configuration;
 using Eliloader.Errors;
 using Eliloader.Families;
+using Eliloader.Fixups;
 using Eliloader.Install;
 using Eliloader.Output;
 using Eliloader.Repositories;
@@ -42,15 +43,21 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
 
     private (string Kernel, string? Ramdisk) Fetch(string image, InstallRequest request, DistroFamily family, RepositoryLocation location, Limits limits)
     {
+        var maps = GuestInstallerMaps.Load(settings.GuestInstallerDir);
         using var repository = RepositoryFactory.Open(location, request, image, settings, cleanup, log);
         var paths = family.Locate(request, location, repository);
         var bootDir = new BootDirectory(settings.BootDir, cleanup, log);
-        var kernel = Receive(repository, family, bootDir, paths.Kernel, "vmlinuz", limits.Kernel);
-        var ramdisk = paths.Ramdisk is null ? null : Receive(repository, family, bootDir, paths.Ramdisk, "ramdisk", limits.Ramdisk);
-        return (kernel, ramdisk);
+        var (kernel, _) = Receive(repository, family, bootDir, paths.Kernel, "vmlinuz", limits.Kernel, md5: false);
+        if (paths.Ramdisk is null)
+            return (kernel, null);
+        // The MD5 is only worth taking when some map could name the ramdisk.
+        var (ramdisk, digest) = Receive(repository, family, bootDir, paths.Ramdisk, "ramdisk", limits.Ramdisk, md5: maps.Count > 0);
+        return digest is null
+            ? (kernel, ramdisk)
+            : (kernel, new RamdiskPatcher(settings, maps, bootDir, log).Apply(ramdisk, digest, repository.Describe(paths.Ramdisk), limits.Ramdisk));
     }
 
-    private string Receive(IRepository repository, DistroFamily family, BootDirectory bootDir, string path, string prefix, long limit)
+    private (string Path, string? Md5) Receive(IRepository repository, DistroFamily family, BootDirectory bootDir, string path, string prefix, long limit, bool md5)
     {
         RemoteFile file;
         try
@@ -66,7 +73,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         {
             try
             {
-                return bootDir.Receive(file, prefix, limit);
+                return bootDir.Receive(file, prefix, limit, md5);
             }
             catch (SourceUnavailableException e)
             {

@@ -89,6 +89,9 @@ public sealed partial class PackagingTests : IDisposable
         foreach (var path in new[] { "./usr/bin/eliloader", "./etc/eliloader.conf", "./usr/share/man/man1/eliloader.1.gz", "./var/cache/eliloader/" })
             Assert.Contains(path, listing);
         Assert.Equal("/etc/eliloader.conf\n", Must("dpkg-deb", "--info", Deb, "conffiles").Stdout);
+        var unpacked = Path.Combine(root, "deb");
+        Must("dpkg-deb", "-x", Deb, unpacked);
+        Assert.Contains("\nguest-installer-dir = /usr/share/xcp/packages/files/guest-installer\n", File.ReadAllText(Path.Combine(unpacked, "etc/eliloader.conf")));
     }
 
     [Fact]

@@ -1,0 +1,68 @@
+using System.IO.Compression;
+using Eliloader.Boot;
+using Eliloader.Configuration;
+using Eliloader.Errors;
+using Eliloader.Formats;
+using Eliloader.Formats.Cpio;
+
+namespace Eliloader.Fixups;
+
+/// <summary>
+/// Patches a downloaded installer ramdisk when a guest-installer map names its MD5
+/// (protocol section 8): the overlay goes over it in process, streaming, and the
+/// patched ramdisk (tweaked-initrd-XXXXXX) is handed out instead. Nothing is
+/// decompressed unless the MD5 matches.
+/// </summary>
+public sealed class RamdiskPatcher(Settings settings, GuestInstallerMaps maps, BootDirectory bootDir, Action<string> log)
+{
+    private static readonly CpioLimits Limits = new();
+
+    /// <returns>The ramdisk to hand out: the patched one, or the download itself when no map names it.</returns>
+    public string Apply(string ramdisk, string md5, string url, long limit)
+    {
+        var fixup = maps.For(md5);
+        if (fixup is null)
+        {
+            log($"ramdisk MD5 {md5}: no guest-installer fixup");
+            return ramdisk;
+        }
+        var overlay = Path.Combine(settings.GuestInstallerDir, fixup.Overlay);
+        if (!File.Exists(overlay))
+            throw new ApiError(ApiError.SupportPackageMissing, $"Dom0 does not contain a required file: {overlay}");
+        if (fixup.Kind == FixupKind.Ext2)
+            throw new ApiError(ApiError.UnsupportedInstallMethod, $"The ramdisk {url} is an ext2 image ({fixup.Distro}, {fixup.Source}); this version of eliloader patches only cpio ramdisks.");
+        log($"ramdisk MD5 {md5} is {fixup.Distro}: applying {overlay} ({settings.InitrdFixup}, compression {settings.PatchedInitrdCompression})");
+
+        var (patched, file) = bootDir.Create("tweaked-initrd");
+        try
+        {
+            using (file)
+            using (var output = settings.PatchedInitrdCompression == PatchedInitrdCompressionSetting.Gzip
+                       ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true)
+                       : (Stream)file)
+            using (var vendor = File.OpenRead(ramdisk))
+            {
+                if (settings.InitrdFixup == InitrdFixupSetting.Append)
+                {
+                    using var overlayStream = File.OpenRead(overlay);
+                    InitramfsOverlay.Append(vendor, overlayStream, output);
+                }
+                else
+                {
+                    InitramfsOverlay.Rewrite(vendor, () => File.OpenRead(overlay), output, limit, Limits);
+                }
+            }
+        }
+        catch (LimitExceededException)
+        {
+            throw new ApiError(ApiError.Limits, $"File '{url}' exceeds limit of {limit} bytes");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ApiError(ApiError.InvalidSource, $"The ramdisk {url} cannot be patched: {e.Message}.");
+        }
+        File.Delete(ramdisk);
+        log($"patched ramdisk {patched} ({new FileInfo(patched).Length} bytes) replaces {ramdisk}");
+        return patched;
+    }
+}
