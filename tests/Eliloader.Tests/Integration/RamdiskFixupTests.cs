@@ -1,0 +1,165 @@
+using System.Security.Cryptography;
+using Eliloader.Tests.Support;
+
+namespace Eliloader.Tests.Integration;
+
+/// <summary>
+/// Guest-installer map files: a downloaded ramdisk whose MD5 a map names is patched
+/// with the overlay in process, and the patched one is handed out instead.
+/// </summary>
+[Collection(MirrorCollection.Name)]
+public sealed class RamdiskFixupTests(NginxMirror mirror) : IDisposable
+{
+    private readonly Scenario host = new();
+    private const string Netboot = "debian/dists/squeeze/main/installer-amd64/current/images/netboot/xen";
+    private static readonly string VendorInitrd = Path.Combine(RepoPaths.Mirrors, Netboot, "initrd.gz");
+
+    private string GuestInstallerDir => Path.Combine(host.Directory, "guest-installer");
+
+    private static string Md5(string path) => Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(path)));
+
+    private static string Bash(string script)
+    {
+        var result = ProcessRunner.Run("bash", ["-euo", "pipefail", "-c", script]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return result.Stdout;
+    }
+
+    /// <summary>An overlay replacing /init and adding a file, and a map naming the vendor initrd.</summary>
+    private string Prepare(string mapLine)
+    {
+        var tree = Path.Combine(host.Directory, "overlay-tree");
+        Directory.CreateDirectory(GuestInstallerDir);
+        Bash($"""
+            mkdir -p {tree}/sbin
+            printf '#!/bin/sh\necho patched for xen\n' > {tree}/init; chmod 755 {tree}/init
+            echo helper > {tree}/sbin/xen-cd
+            cd {tree} && find . | LC_ALL=C sort | cpio -o -H newc --quiet > {GuestInstallerDir}/squeeze-additions.cpio
+            """);
+        File.WriteAllText(Path.Combine(GuestInstallerDir, "debian.map"), $"# map for the tests\n\n{mapLine}\n");
+        host.Config["guest-installer-dir"] = GuestInstallerDir;
+        host.AddVm(new()
+        {
+            ["install-distro"] = "debianlike",
+            ["install-repository"] = mirror.HttpUrl + "debian",
+            ["debian-release"] = "squeeze",
+            ["install-arch"] = "amd64",
+        });
+        return Path.Combine(GuestInstallerDir, "squeeze-additions.cpio");
+    }
+
+    private (string Kernel, string Ramdisk) Boot()
+    {
+        var result = host.RunAsXenopsd();
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var line = BootLine.ParseSxp(host, result.Stdout.Replace("/tweaked-initrd-", "/ramdisk-"));
+        var ramdisk = line.Ramdisk!.Replace("/ramdisk-", "/tweaked-initrd-");
+        Assert.Equal(new[] { line.Kernel, ramdisk }.Order(), host.BootFiles());
+        return (line.Kernel, ramdisk);
+    }
+
+    [Fact]
+    public void A_named_ramdisk_is_rewritten_with_the_overlay_as_gnu_cpio_would_unpack_them()
+    {
+        var overlay = Prepare($"{Md5(VendorInitrd)} cpio squeeze-additions.cpio Debian squeeze (stand-in)");
+        var (_, ramdisk) = Boot();
+        Assert.StartsWith(Path.Combine(host.BootDir, "tweaked-initrd-"), ramdisk);
+        Assert.Equal("070701"u8.ToArray(), File.ReadAllBytes(ramdisk)[..6]);
+        var ours = Path.Combine(host.Directory, "ours");
+        var reference = Path.Combine(host.Directory, "reference");
+        Bash($"""
+            mkdir {ours} {reference}
+            cd {ours} && cpio -idm --quiet < {ramdisk}
+            cd {reference} && zcat {VendorInitrd} | cpio -idum --quiet && cpio -idum --quiet < {overlay}
+            diff -r --no-dereference {reference} {ours}
+            """);
+        Assert.Equal("#!/bin/sh\necho patched for xen\n", File.ReadAllText(Path.Combine(ours, "init")));
+        Assert.Equal("squeeze\n", File.ReadAllText(Path.Combine(ours, "etc/release")));
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains("is Debian squeeze (stand-in): applying"));
+    }
+
+    [Fact]
+    public void Gzip_compression_when_configured()
+    {
+        Prepare($"{Md5(VendorInitrd)} cpio squeeze-additions.cpio Debian squeeze");
+        host.Config["patched-initrd-compression"] = "gzip";
+        var (_, ramdisk) = Boot();
+        Assert.Equal(new byte[] { 0x1F, 0x8B }, File.ReadAllBytes(ramdisk)[..2]);
+        Assert.Contains("sbin/xen-cd", Bash($"zcat {ramdisk} | cpio -it --quiet"));
+    }
+
+    [Fact]
+    public void Append_keeps_the_vendor_bytes_and_adds_the_overlay_on_a_four_byte_boundary()
+    {
+        var overlay = Prepare($"{Md5(VendorInitrd)} cpio squeeze-additions.cpio Debian squeeze");
+        host.Config["initrd-fixup"] = "append";
+        var (_, ramdisk) = Boot();
+        var vendor = File.ReadAllBytes(VendorInitrd);
+        var padded = (vendor.Length + 3) / 4 * 4;
+        var patched = File.ReadAllBytes(ramdisk);
+        Assert.Equal(vendor, patched[..vendor.Length]);
+        Assert.All(patched[vendor.Length..padded], b => Assert.Equal(0, b));
+        Assert.Equal(File.ReadAllBytes(overlay), patched[padded..]);
+    }
+
+    [Fact]
+    public void A_ramdisk_no_map_names_is_handed_out_untouched()
+    {
+        Prepare("0123456789abcdef0123456789abcdef cpio squeeze-additions.cpio Some other initrd");
+        var result = host.RunAsXenopsd();
+        var line = BootLine.ParseSxp(host, result.Stdout);
+        Assert.Equal(File.ReadAllBytes(VendorInitrd), File.ReadAllBytes(line.Ramdisk!));
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains($"ramdisk MD5 {Md5(VendorInitrd)}: no guest-installer fixup"));
+    }
+
+    [Fact]
+    public void A_missing_overlay_is_support_package_missing_and_leaves_nothing()
+    {
+        var overlay = Prepare($"{Md5(VendorInitrd)} cpio squeeze-additions.cpio Debian squeeze");
+        File.Delete(overlay);
+        var result = host.RunAsXenopsd();
+        Assert.Equal($"RuntimeError: SUPPORT_PACKAGE_MISSING\nDom0 does not contain a required file: {overlay}\n", result.Stderr);
+        Assert.Empty(host.BootFiles());
+    }
+
+    [Theory]
+    [InlineData("abc cpio", "line 3: missing field")]
+    [InlineData("abc squashfs x.img Some distro", "line 3: incorrect initrd type 'squashfs': must be cpio or ext2")]
+    [InlineData("abc cpio ../x.cpio Some distro", "line 3: overlay '../x.cpio' must be a file name in")]
+    public void A_bad_map_line_is_an_error_naming_file_and_line(string line, string message)
+    {
+        Prepare(line);
+        var result = host.RunAsXenopsd();
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"RuntimeError: INTERNAL_ERROR\nInvalid guest-installer map, {GuestInstallerDir}/debian.map {message}", result.Stderr);
+        Assert.Empty(host.BootFiles());
+    }
+
+    [Fact]
+    public void A_decompression_bomb_is_limits_and_leaves_nothing()
+    {
+        var (directory, url) = mirror.ScratchTree();
+        var netboot = Path.Combine(directory, "dists/squeeze/main/installer-amd64/current/images/netboot/xen");
+        Directory.CreateDirectory(netboot);
+        File.Copy(Path.Combine(RepoPaths.Mirrors, Netboot, "vmlinuz"), Path.Combine(netboot, "vmlinuz"));
+        Bash($"head -c 20000000 /dev/zero | gzip -1 > {netboot}/initrd.gz");
+        Prepare($"{Md5(Path.Combine(netboot, "initrd.gz"))} cpio squeeze-additions.cpio Bomb");
+        host.Vm.OtherConfig["install-repository"] = url;
+        host.State.Xenstore["/mh/limits/pv-ramdisk-max-size"] = "1000000";
+        var result = host.RunAsXenopsd();
+        Assert.Equal($"RuntimeError: LIMITS\nFile '{url}dists/squeeze/main/installer-amd64/current/images/netboot/xen/initrd.gz' exceeds limit of 1000000 bytes\n", result.Stderr);
+        Assert.Empty(host.BootFiles());
+    }
+
+    [Fact]
+    public void An_ext2_ramdisk_is_refused_clearly_for_now()
+    {
+        Prepare($"{Md5(VendorInitrd)} ext2 squeeze-additions.cpio Red Hat 4.x style");
+        var result = host.RunAsXenopsd();
+        Assert.StartsWith("RuntimeError: UNSUPPORTED_INSTALL_METHOD\nThe ramdisk ", result.Stderr);
+        Assert.Contains("patches only cpio ramdisks", result.Stderr);
+        Assert.Empty(host.BootFiles());
+    }
+
+    public void Dispose() => host.Dispose();
+}
