@@ -60,6 +60,7 @@ demo: setup publish
 
 bench: setup publish fixtures
 	bench/first-boot.sh
+	bench/patch-initrd.sh
 
 clean:
 	rm -rf dist $(CACHE)/debian12-unpacked
