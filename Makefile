@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86
 CACHE := .cache
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
 DEBIAN12_TREE := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen
@@ -11,14 +11,14 @@ SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.pr
 # The version, in one place: Directory.Build.props.
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 
-.PHONY: setup build publish package fixtures test demo bench clean
+.PHONY: setup build publish package fixtures test e2e demo bench clean
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "setup: installing $$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	@# nginx is started by the tests and the demo with their own configuration, never as the system service.
 	@if command -v systemctl >/dev/null && systemctl is-active -q nginx 2>/dev/null; then systemctl stop nginx; fi
@@ -54,6 +54,11 @@ $(DEBIAN12_TREE)/initrd.gz: $(DEBIAN12_DEB)
 
 test: setup publish package fixtures
 	tests/run-tests.sh
+
+# The real boot alone (it is part of `make test` as well): qemu boots the Debian 12
+# netboot kernel with the initrd eliloader patched.
+e2e: setup publish fixtures
+	dotnet test tests/Eliloader.Tests -c Release --nologo --filter "Category=e2e"
 
 demo: setup publish
 	scripts/demo.sh
