@@ -90,6 +90,7 @@ public sealed partial class PackagingTests : IDisposable
             Assert.Contains(path, listing);
         Assert.Equal("/etc/eliloader.conf\n", Must("dpkg-deb", "--info", Deb, "conffiles").Stdout);
         var unpacked = Path.Combine(root, "deb");
+        Directory.CreateDirectory(unpacked);
         Must("dpkg-deb", "-x", Deb, unpacked);
         Assert.Contains("\nguest-installer-dir = /usr/share/xcp/packages/files/guest-installer\n", File.ReadAllText(Path.Combine(unpacked, "etc/eliloader.conf")));
     }
