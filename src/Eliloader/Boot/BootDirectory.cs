@@ -77,7 +77,7 @@ public sealed class BootDirectory(string path, RunCleanup cleanup, Action<string
                 var stream = new FileStream(candidate, new FileStreamOptions
                 {
                     Mode = FileMode.CreateNew,
-                    Access = FileAccess.Write,
+                    Access = FileAccess.ReadWrite,
                     UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
                 });
                 cleanup.Register($"removed {candidate}", () => File.Delete(candidate));

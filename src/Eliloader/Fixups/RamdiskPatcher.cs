@@ -17,6 +17,33 @@ public sealed class RamdiskPatcher(Settings settings, GuestInstallerMaps maps, B
 {
     private static readonly CpioLimits Limits = new();
 
+    /// <summary>
+    /// An ext2 ramdisk (RHEL 4) is a compressed file system image: it is unpacked into
+    /// a scratch file beside the boot files (within the limit), read in process, and a
+    /// new image with its geometry, the vendor files and the overlay, is written.
+    /// </summary>
+    private void RewriteExt2(Stream vendor, string overlay, Stream output, long limit)
+    {
+        var (scratch, image) = bootDir.Create("unpacked-initrd");
+        try
+        {
+            using (image)
+            {
+                var head = new byte[6];
+                var headLength = vendor.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                vendor.Position = 0;
+                var compression = Formats.Compression.RamdiskDecompression.Detect(head.AsSpan(0, headLength));
+                using (var unpacked = new BoundedReadStream(Formats.Compression.RamdiskDecompression.Open(compression, vendor), limit))
+                    unpacked.CopyTo(image);
+                Formats.Ext2.Ext2Overlay.Rewrite(image, () => File.OpenRead(overlay), output, Limits, (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            }
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
+    }
+
     /// <returns>The ramdisk to hand out: the patched one, or the download itself when no map names it.</returns>
     public string Apply(string ramdisk, string md5, string url, long limit)
     {
@@ -29,20 +56,21 @@ public sealed class RamdiskPatcher(Settings settings, GuestInstallerMaps maps, B
         var overlay = Path.Combine(settings.GuestInstallerDir, fixup.Overlay);
         if (!File.Exists(overlay))
             throw new ApiError(ApiError.SupportPackageMissing, $"Dom0 does not contain a required file: {overlay}");
-        if (fixup.Kind == FixupKind.Ext2)
-            throw new ApiError(ApiError.UnsupportedInstallMethod, $"The ramdisk {url} is an ext2 image ({fixup.Distro}, {fixup.Source}); this version of eliloader patches only cpio ramdisks.");
         log($"ramdisk MD5 {md5} is {fixup.Distro}: applying {overlay} ({settings.InitrdFixup}, compression {settings.PatchedInitrdCompression})");
 
         var (patched, file) = bootDir.Create("tweaked-initrd");
         try
         {
             using (file)
-            using (var output = settings.PatchedInitrdCompression == PatchedInitrdCompressionSetting.Gzip
+            // An ext2 image is handed out uncompressed, as the Python loader did; it is written in place.
+            using (var output = fixup.Kind == FixupKind.Cpio && settings.PatchedInitrdCompression == PatchedInitrdCompressionSetting.Gzip
                        ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true)
                        : (Stream)file)
             using (var vendor = File.OpenRead(ramdisk))
             {
-                if (settings.InitrdFixup == InitrdFixupSetting.Append)
+                if (fixup.Kind == FixupKind.Ext2)
+                    RewriteExt2(vendor, overlay, output, limit);
+                else if (settings.InitrdFixup == InitrdFixupSetting.Append)
                 {
                     using var overlayStream = File.OpenRead(overlay);
                     InitramfsOverlay.Append(vendor, overlayStream, output);

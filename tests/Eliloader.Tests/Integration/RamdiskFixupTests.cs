@@ -152,13 +152,32 @@ public sealed class RamdiskFixupTests(NginxMirror mirror) : IDisposable
     }
 
     [Fact]
-    public void An_ext2_ramdisk_is_refused_clearly_for_now()
+    public void A_gzipped_ext2_ramdisk_is_rebuilt_with_the_overlay_and_passes_e2fsck()
     {
-        Prepare($"{Md5(VendorInitrd)} ext2 squeeze-additions.cpio Red Hat 4.x style");
-        var result = host.RunAsXenopsd();
-        Assert.StartsWith("RuntimeError: UNSUPPORTED_INSTALL_METHOD\nThe ramdisk ", result.Stderr);
-        Assert.Contains("patches only cpio ramdisks", result.Stderr);
-        Assert.Empty(host.BootFiles());
+        var (directory, url) = mirror.ScratchTree();
+        var xen = Path.Combine(directory, "images/xen");
+        var vendorTree = Path.Combine(host.Directory, "rhel4-initrd");
+        Directory.CreateDirectory(xen);
+        File.WriteAllText(Path.Combine(xen, "vmlinuz"), "stand-in RHEL 4 kernel");
+        Bash($"""
+            mkdir -p {vendorTree}/sbin {vendorTree}/etc
+            printf '#!/bin/sh\necho rhel4\n' > {vendorTree}/init; chmod 755 {vendorTree}/init
+            head -c 200000 /dev/urandom > {vendorTree}/sbin/loader
+            echo 4.8 > {vendorTree}/etc/release
+            mke2fs -q -F -t ext2 -b 1024 -I 128 -N 256 -O ^resize_inode,^dir_index -d {vendorTree} {host.Directory}/initrd.img 4096
+            gzip -9n < {host.Directory}/initrd.img > {xen}/initrd.img
+            """);
+        var overlay = Prepare($"{Md5(Path.Combine(xen, "initrd.img"))} ext2 squeeze-additions.cpio Red Hat Enterprise Linux 4.8");
+        host.Vm.OtherConfig["install-distro"] = "rhlike";
+        host.Vm.OtherConfig["install-repository"] = url;
+        var (_, ramdisk) = Boot();
+        Assert.Equal(4096 * 1024, new FileInfo(ramdisk).Length);
+        Assert.Contains("CLEAN", Bash($"e2fsck -fn {ramdisk} >/dev/null 2>&1 && echo CLEAN || echo DIRTY"));
+        Assert.Equal("#!/bin/sh\necho patched for xen\n", Bash($"debugfs -R 'cat /init' {ramdisk} 2>/dev/null"));
+        Assert.Equal("helper\n", Bash($"debugfs -R 'cat /sbin/xen-cd' {ramdisk} 2>/dev/null"));
+        Assert.Equal("4.8\n", Bash($"debugfs -R 'cat /etc/release' {ramdisk} 2>/dev/null"));
+        Assert.True(File.Exists(overlay));
+        Assert.DoesNotContain(host.BootFiles(), f => f.Contains("unpacked-initrd"));
     }
 
     public void Dispose() => host.Dispose();

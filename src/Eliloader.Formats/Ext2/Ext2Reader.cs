@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Eliloader.Formats.Ext2;
+
+/// <summary>
+/// Reads an ext2 image (RHEL 4 installer ramdisks) in process: no loop mount. The tree
+/// comes back as <see cref="Ext2Node"/>s whose data is read from the image on demand.
+/// Every block number, size and directory record is checked against the image, each
+/// directory is read once (no loops), and hard links come back as one shared node.
+/// </summary>
+public sealed class Ext2Reader
+{
+    private const uint RootInode = 2;
+    private readonly Stream image;
+    private readonly Dictionary<uint, Ext2Node> nodes = [];
+    private readonly uint[] inodeTables;
+
+    public Ext2Superblock Superblock { get; }
+
+    private Ext2Reader(Stream image, Ext2Superblock superblock, uint[] inodeTables)
+    {
+        this.image = image;
+        Superblock = superblock;
+        this.inodeTables = inodeTables;
+    }
+
+    public static Ext2Reader Open(Stream image)
+    {
+        var block = new byte[1024];
+        image.Position = Ext2Superblock.Offset;
+        image.ReadExactly(block);
+        var superblock = Ext2Superblock.Parse(block, image.Length);
+        var groups = superblock.GroupCount;
+        var descriptors = new byte[groups * 32];
+        image.Position = (long)(superblock.FirstDataBlock + 1) * superblock.BlockSize;
+        image.ReadExactly(descriptors);
+        var tables = new uint[groups];
+        for (var g = 0; g < groups; g++)
+        {
+            tables[g] = BinaryPrimitives.ReadUInt32LittleEndian(descriptors.AsSpan(g * 32 + 8));
+            if (tables[g] >= superblock.BlocksCount)
+                throw new InvalidDataException($"ext2 group {g} has its inode table past the end of the image");
+        }
+        return new Ext2Reader(image, superblock, tables);
+    }
+
+    /// <summary>The whole tree from the root directory.</summary>
+    public Ext2Node ReadTree() => Node(RootInode, "/", new HashSet<uint>());
+
+    private Ext2Node Node(uint number, string path, HashSet<uint> directories)
+    {
+        if (nodes.TryGetValue(number, out var known))
+            return known;
+        var inode = Inode(number, path).ToArray();
+        var symlinkTarget = inode[40..100];
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan());
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(4)) | ((long)((mode & 0xF000) == 0x8000 ? BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(108)) : 0) << 32);
+        var blocks = new uint[15];
+        for (var i = 0; i < 15; i++)
+            blocks[i] = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(40 + i * 4));
+        var type = mode & 0xF000u;
+        var fastSymlink = type == 0xA000 && size < 60 && BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(104)) == 0 && BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(28)) == 0;
+        uint major = 0, minor = 0;
+        if (type is 0x2000 or 0x6000)
+        {
+            if (blocks[0] != 0)
+                (major, minor) = ((blocks[0] >> 8) & 0xFF, blocks[0] & 0xFF);
+            else
+                (major, minor) = ((blocks[1] & 0xFFF00) >> 8, (blocks[1] & 0xFF) | ((blocks[1] >> 12) & 0xFFF00));
+        }
+        var dataBlocks = type is 0x8000 or 0x4000 || (type == 0xA000 && !fastSymlink) ? BlockList(blocks, size, path) : [];
+        Func<Stream>? data = fastSymlink
+            ? () => new MemoryStream(symlinkTarget, 0, (int)size)
+            : type is 0x8000 or 0xA000 ? () => new Ext2FileStream(image, dataBlocks, Superblock.BlockSize, size) : null;
+        var node = new Ext2Node
+        {
+            Mode = mode,
+            Uid = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(2)) | ((uint)BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(120)) << 16),
+            Gid = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(24)) | ((uint)BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(122)) << 16),
+            AccessTime = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(8)),
+            ChangeTime = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(12)),
+            ModificationTime = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(16)),
+            RdevMajor = major,
+            RdevMinor = minor,
+            Size = type is 0x8000 or 0xA000 ? size : 0,
+            Data = data,
+        };
+        nodes[number] = node;
+        if (type == 0x4000)
+        {
+            if (!directories.Add(number))
+                throw new InvalidDataException($"ext2 directory {path} appears twice in the tree");
+            foreach (var (name, child) in Entries(dataBlocks, size, path))
+                node.Children[name] = Node(child, path.TrimEnd('/') + "/" + name, directories);
+        }
+        return node;
+    }
+
+    private ReadOnlySpan<byte> Inode(uint number, string path)
+    {
+        if (number < 1 || number > Superblock.InodesCount)
+            throw new InvalidDataException($"ext2 entry {path} names inode {number}, outside the image's {Superblock.InodesCount}");
+        var group = (number - 1) / Superblock.InodesPerGroup;
+        var index = (number - 1) % Superblock.InodesPerGroup;
+        var inode = new byte[Superblock.InodeSize];
+        image.Position = (long)inodeTables[group] * Superblock.BlockSize + (long)index * Superblock.InodeSize;
+        image.ReadExactly(inode);
+        return inode;
+    }
+
+    private List<uint> BlockList(uint[] pointers, long size, string path)
+    {
+        var needed = (size + Superblock.BlockSize - 1) / Superblock.BlockSize;
+        var list = new List<uint>();
+        void Add(uint block, int depth)
+        {
+            if (list.Count >= needed)
+                return;
+            if (block >= Superblock.BlocksCount)
+                throw new InvalidDataException($"ext2 file {path} points at block {block}, past the end of the image");
+            if (depth == 0)
+            {
+                list.Add(block);
+                return;
+            }
+            if (block == 0)
+                throw new InvalidDataException($"ext2 file {path} has a hole in its block map");
+            var table = new byte[Superblock.BlockSize];
+            image.Position = (long)block * Superblock.BlockSize;
+            image.ReadExactly(table);
+            for (var i = 0; i < table.Length / 4 && list.Count < needed; i++)
+                Add(BinaryPrimitives.ReadUInt32LittleEndian(table.AsSpan(i * 4)), depth - 1);
+        }
+        for (var i = 0; i < 12; i++)
+            Add(pointers[i], 0);
+        Add(pointers[12], 1);
+        Add(pointers[13], 2);
+        Add(pointers[14], 3);
+        if (list.Count < needed)
+            throw new InvalidDataException($"ext2 file {path} has fewer blocks than its size needs");
+        return list;
+    }
+
+    private IEnumerable<(string Name, uint Inode)> Entries(List<uint> blocks, long size, string path)
+    {
+        var block = new byte[Superblock.BlockSize];
+        foreach (var number in blocks)
+        {
+            image.Position = (long)number * Superblock.BlockSize;
+            image.ReadExactly(block);
+            var at = 0;
+            while (at + 8 <= block.Length)
+            {
+                var inode = BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(at));
+                var recordLength = BinaryPrimitives.ReadUInt16LittleEndian(block.AsSpan(at + 4));
+                var nameLength = block[at + 6];
+                if (recordLength < 8 || at + recordLength > block.Length || 8 + nameLength > recordLength)
+                    throw new InvalidDataException($"ext2 directory {path} has a malformed entry at byte {at} of block {number}");
+                if (inode != 0)
+                {
+                    var name = Encoding.Latin1.GetString(block, at + 8, nameLength);
+                    if (name is not ("." or ".."))
+                    {
+                        if (name.Length == 0 || name.Contains('/'))
+                            throw new InvalidDataException($"ext2 directory {path} holds an entry named '{name}'");
+                        yield return (name, inode);
+                    }
+                }
+                at += recordLength;
+            }
+        }
+    }
+}
+
+/// <summary>A file's blocks read in order from the image, cut at the file's size.</summary>
+internal sealed class Ext2FileStream(Stream image, List<uint> blocks, int blockSize, long size) : ForwardReadStream
+{
+    private long position;
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (position >= size)
+            return 0;
+        var block = (int)(position / blockSize);
+        var within = (int)(position % blockSize);
+        var n = (int)Math.Min(Math.Min(count, blockSize - within), size - position);
+        image.Position = (long)blocks[block] * blockSize + within;
+        image.ReadExactly(buffer, offset, n);
+        position += n;
+        return n;
+    }
+}
