@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Eliloader.Boot;
 using Eliloader.CommandLine;
+using Eliloader.Commands;
 using Eliloader.Configuration;
 using Eliloader.Errors;
 using Eliloader.Output;
@@ -32,6 +33,9 @@ public static class Program
             Console.Error.Write(ErrorDialectText.Format(ErrorDialect.RuntimeError, error));
             return ApiFailure;
         }
+
+        if (argv is ["diagnose", .. var diagnoseArgs])
+            return Diagnose(settings, diagnoseArgs);
 
         Invocation invocation;
         try
@@ -104,6 +108,37 @@ public static class Program
             cleanup.UndoAll();
             Console.Error.Write(ErrorDialectText.Format(dialect.Errors, error));
             return status;
+        }
+    }
+
+    private static int Diagnose(Settings settings, string[] args)
+    {
+        DiagnoseOptions options;
+        try
+        {
+            options = DiagnoseOptions.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.Write($"{e.Message}\n{DiagnoseOptions.Usage}\n");
+            return UsageFailure;
+        }
+        if (options.Help)
+        {
+            Console.Out.Write(DiagnoseOptions.Usage + "\n");
+            return 0;
+        }
+        using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
+        var cleanup = new RunCleanup(syslog.Info);
+        var dialect = CallerDialect.Resolve(settings, () => ToolstackProbe.Probe(settings.ToolstackBinaries));
+        try
+        {
+            return new Diagnosis(settings, dialect, Console.Out, cleanup, syslog.Info).Run(options);
+        }
+        finally
+        {
+            // A diagnosis leaves nothing behind: any mount it made is undone.
+            cleanup.UndoAll();
         }
     }
 

@@ -41,14 +41,20 @@ public abstract class DistroFamily
     /// </summary>
     public virtual IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image) => [];
 
-    public BootFilePaths Locate(InstallRequest request, RepositoryLocation location, IRepository repository)
+    /// <param name="observe">Told of every file looked for (its URL) and whether it exists, for diagnosis.</param>
+    public BootFilePaths Locate(InstallRequest request, RepositoryLocation location, IRepository repository, Action<string, bool>? observe = null)
     {
         string? reported = null;
         foreach (var candidate in Candidates(request, location, repository))
         {
             var missing = new[] { candidate.Kernel, candidate.Ramdisk }
                 .OfType<string>()
-                .FirstOrDefault(path => !repository.Exists(path));
+                .FirstOrDefault(path =>
+                {
+                    var exists = repository.Exists(path);
+                    observe?.Invoke(repository.Describe(path), exists);
+                    return !exists;
+                });
             if (missing is null)
                 return candidate;
             if (!candidate.Newer || reported is null)

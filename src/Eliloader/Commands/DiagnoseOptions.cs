@@ -1,0 +1,58 @@
+using Eliloader.CommandLine;
+
+namespace Eliloader.Commands;
+
+/// <summary>
+/// `eliloader diagnose --vm UUID [--image PATH]` or
+/// `eliloader diagnose --other-config KEY=VALUE … [--image PATH]`.
+/// </summary>
+public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string, string>? OtherConfig, string Image, bool Help)
+{
+    public const string Usage = """
+        Usage: eliloader diagnose --vm <uuid> [--image <path>]
+               eliloader diagnose --other-config <key>=<value> [--other-config …] [--image <path>]
+
+        Everything a first boot would do, without changing the VM and without leaving a
+        file: the caller's boot format and error dialect, each install key and whether
+        it is a default, the repository, every file looked for, the sizes against the
+        limits in force, whether a ramdisk fixup could apply, the boot line that would
+        be printed and the VM changes that would follow. It stops at the first thing
+        that would fail and names the error code the toolstack would see.
+        --image is the CD drive (or .iso) for a cdrom install.
+        Exit status: 0 when a real boot would succeed, 1 when it would fail, 2 usage.
+        """;
+
+    public static DiagnoseOptions Parse(IReadOnlyList<string> args)
+    {
+        string? vm = null;
+        string image = "";
+        Dictionary<string, string>? otherConfig = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{args[i]} requires a value");
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    return new DiagnoseOptions(null, null, "", Help: true);
+                case "--vm":
+                    vm = Value();
+                    break;
+                case "--image":
+                    image = Value();
+                    break;
+                case "--other-config":
+                    var pair = Value();
+                    var equals = pair.IndexOf('=');
+                    if (equals <= 0)
+                        throw new UsageException($"--other-config takes key=value, not '{pair}'");
+                    (otherConfig ??= new Dictionary<string, string>(StringComparer.Ordinal))[pair[..equals]] = pair[(equals + 1)..];
+                    break;
+                default:
+                    throw new UsageException($"diagnose does not know '{args[i]}'");
+            }
+        }
+        if ((vm is null) == (otherConfig is null))
+            throw new UsageException("diagnose needs either --vm or --other-config");
+        return new DiagnoseOptions(vm, otherConfig, image, Help: false);
+    }
+}

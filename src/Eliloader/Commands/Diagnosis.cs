@@ -1,0 +1,140 @@
+using Eliloader.Boot;
+using Eliloader.Configuration;
+using Eliloader.Errors;
+using Eliloader.Families;
+using Eliloader.Fixups;
+using Eliloader.Install;
+using Eliloader.Output;
+using Eliloader.Repositories;
+using Eliloader.Xen.XenApi;
+using Eliloader.Xen.Xenstore;
+
+namespace Eliloader.Commands;
+
+/// <summary>
+/// A dry run of the first boot for an administrator: every step a real boot takes,
+/// reported as it goes, up to the first that would fail. It reads the VM (if any)
+/// but never writes to it, and downloads nothing into the boot directory.
+/// </summary>
+public sealed class Diagnosis(Settings settings, CallerDialect dialect, TextWriter report, RunCleanup cleanup, Action<string> log)
+{
+    private static readonly string[] InstallKeys =
+    [
+        OtherConfigKeys.InstallRepository, OtherConfigKeys.InstallDistro, OtherConfigKeys.InstallArch, OtherConfigKeys.DebianRelease,
+        OtherConfigKeys.InstallRound, OtherConfigKeys.InstallVnc, OtherConfigKeys.InstallVncPassword, OtherConfigKeys.InstallArgs,
+        OtherConfigKeys.InstallKernel, OtherConfigKeys.InstallRamdisk, OtherConfigKeys.InstallProxy,
+    ];
+
+    /// <returns>0 when a real first boot would succeed, 1 when it would fail.</returns>
+    public int Run(DiagnoseOptions options)
+    {
+        Line("caller", $"{dialect.Writer.Name} boot format, {dialect.Errors} error dialect ({dialect.Reason})");
+        try
+        {
+            var otherConfig = options.OtherConfig ?? ReadVm(options.VmUuid!);
+            Check(otherConfig, options);
+            report.WriteLine("result: a real first boot would succeed");
+            return 0;
+        }
+        catch (ApiError error)
+        {
+            report.WriteLine($"result: a real first boot would FAIL with {error.Code}: {string.Join(" ", error.Parameters)}");
+            return 1;
+        }
+        catch (XenApiFailure failure)
+        {
+            report.WriteLine($"result: a real first boot would FAIL with {failure.Code}: {string.Join(" ", failure.Parameters)}");
+            return 1;
+        }
+        catch (IOException e)
+        {
+            report.WriteLine($"result: a real first boot would FAIL with {ApiError.InternalError}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> ReadVm(string uuid)
+    {
+        using var session = new XenApiSession(new XmlRpcOverUnixSocket(settings.XapiSocket, TimeSpan.FromSeconds(60)), log);
+        var otherConfig = VmApi.ByUuid(session, uuid).GetOtherConfig();
+        Line("vm", $"{uuid}: other-config read over XenAPI (nothing is written)");
+        return otherConfig;
+    }
+
+    private void Check(IReadOnlyDictionary<string, string> otherConfig, DiagnoseOptions options)
+    {
+        foreach (var key in InstallKeys)
+        {
+            var shown = key == OtherConfigKeys.InstallVncPassword ? "<set>" : otherConfig.GetValueOrDefault(key);
+            Line(key, otherConfig.ContainsKey(key) ? shown! : DefaultOf(key));
+        }
+        var request = InstallRequest.FromOtherConfig(otherConfig);
+        var family = DistroFamilies.Find(request.Distro);
+        Line("family", $"{family.Name}, {family.Rounds} round{(family.Rounds == 1 ? "" : "s")}; this is round {request.Round}");
+        if (request.Round > 1)
+        {
+            Line("round", request.Round > family.Rounds
+                ? "beyond the family's rounds: the boot would fail"
+                : $"a real boot would probe the installed disk with {settings.Pygrub}, hand the VM to pygrub and become pygrub");
+            if (request.Round > family.Rounds)
+                throw new ApiError(ApiError.UnsupportedInstallMethod, $"other-config:{OtherConfigKeys.InstallRound} is {request.Round}, but a {family.Name} install has {family.Rounds} round(s).");
+            return;
+        }
+        var location = RepositoryLocation.Parse(request.Repository);
+        Line("repository", $"{location.Kind.ToString().ToLowerInvariant()} {(location.Kind == RepositoryKind.Cdrom ? options.Image : location.Url)}");
+        var limits = LimitsReader.Read(
+            () => new XenstoreClient(settings.XenstoreSocket, TimeSpan.FromSeconds(settings.DownloadTimeout)), options.VmUuid ?? "", log);
+        Line("limits", $"kernel {limits.Kernel} bytes, ramdisk {limits.Ramdisk} bytes");
+        if (family is PygrubFamily && location.Kind == RepositoryKind.Cdrom)
+        {
+            Line("files", $"a real boot would run {settings.Pygrub} on {options.Image} to extract the installer");
+            return;
+        }
+
+        string kernel;
+        string? ramdisk;
+        using (var repository = RepositoryFactory.Open(location, request, options.Image, settings, cleanup, log))
+        {
+            var paths = family.Locate(request, location, repository, (url, exists) => Line("look", $"{url}: {(exists ? "found" : "missing")}"));
+            Size(repository, paths.Kernel, limits.Kernel, "kernel");
+            if (paths.Ramdisk is not null)
+                Size(repository, paths.Ramdisk, limits.Ramdisk, "ramdisk");
+            kernel = Path.Combine(settings.BootDir, "vmlinuz-XXXXXX");
+            ramdisk = paths.Ramdisk is null ? null : Path.Combine(settings.BootDir, "ramdisk-XXXXXX");
+            var maps = GuestInstallerMaps.Load(settings.GuestInstallerDir);
+            Line("fixups", maps.Count == 0
+                ? $"no guest-installer maps in {settings.GuestInstallerDir}: the ramdisk is handed out as it is"
+                : $"{maps.Count} guest-installer map lines: the ramdisk's MD5, taken while it downloads, decides");
+        }
+        var args = KernelArgs.Build("", family.ExtraArgs(request, location), request);
+        var line = dialect.Writer.Write(new BootConfig(kernel, ramdisk, args));
+        foreach (var printed in line.TrimEnd('\n').Split('\n'))
+            Line("boot line", printed);
+        if (location.Kind == RepositoryKind.Cdrom)
+            Line("vm change", "every VBD bootable exactly when its userdevice is 0");
+        if (family.Rounds == 1)
+            Line("vm change", "PV-bootloader = pygrub; platform:pv-postinstall-*-max-size moved to pv-*-max-size");
+        Line("vm change", request.Round < family.Rounds
+            ? $"other-config:{OtherConfigKeys.InstallRound} = {request.Round + 1}"
+            : $"other-config:{OtherConfigKeys.InstallRound} and {OtherConfigKeys.InstallDistro} removed");
+    }
+
+    private void Size(IRepository repository, string path, long limit, string what)
+    {
+        using var file = repository.Open(path);
+        Line(what, $"{file.Url}: {(file.Length is { } length ? $"{length} bytes" : "size not announced")}, limit {limit}");
+        if (file.Length > limit)
+            throw new ApiError(ApiError.Limits, $"File '{file.Url}' exceeds limit of {limit} bytes");
+    }
+
+    private static string DefaultOf(string key) => key switch
+    {
+        OtherConfigKeys.InstallDistro => $"{InstallRequest.DefaultDistro} (default)",
+        OtherConfigKeys.InstallArch => $"{InstallRequest.DefaultArch} (default)",
+        OtherConfigKeys.InstallRound => "1 (default)",
+        OtherConfigKeys.InstallVnc => "false (default)",
+        _ => "(not set)",
+    };
+
+    private void Line(string what, string text) => report.WriteLine($"{what + ":",-12} {text}");
+}
