@@ -52,5 +52,6 @@ xapi-socket = $1/xapi
 xenstore-socket = $1/xenstored
 syslog-socket = $1/no-syslog
 output-format = sxp
+state-dir = $1/state
 CONF
 }

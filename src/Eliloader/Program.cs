@@ -9,6 +9,7 @@ using Eliloader.Output;
 using Eliloader.Pipeline;
 using Eliloader.Xen.Logging;
 using Eliloader.Xen.Pygrub;
+using Eliloader.Xen.XenApi;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
@@ -36,6 +37,8 @@ public static class Program
 
         if (argv is ["diagnose", .. var diagnoseArgs])
             return Diagnose(settings, diagnoseArgs);
+        if (argv is ["restart", .. var restartArgs])
+            return RestartInstall(settings, restartArgs);
 
         Invocation invocation;
         try
@@ -139,6 +142,42 @@ public static class Program
         {
             // A diagnosis leaves nothing behind: any mount it made is undone.
             cleanup.UndoAll();
+        }
+    }
+
+    private static int RestartInstall(Settings settings, string[] args)
+    {
+        (string Vm, string? Distro, bool Help) options;
+        try
+        {
+            options = Restart.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.Write($"{e.Message}\n{Restart.Usage}\n");
+            return UsageFailure;
+        }
+        if (options.Help)
+        {
+            Console.Out.Write(Restart.Usage + "\n");
+            return 0;
+        }
+        using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
+        try
+        {
+            new Restart(settings, Console.Out, syslog.Info).Run(options.Vm, options.Distro);
+            return 0;
+        }
+        catch (Exception e) when (e is ApiError or XenApiFailure or IOException)
+        {
+            var error = e switch
+            {
+                ApiError api => api,
+                XenApiFailure failure => new ApiError(failure.Code, [.. failure.Parameters]),
+                _ => new ApiError(ApiError.InternalError, e.Message),
+            };
+            Console.Error.Write(ErrorDialectText.Format(ErrorDialect.RuntimeError, error));
+            return ApiFailure;
         }
     }
 

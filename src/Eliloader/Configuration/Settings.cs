@@ -50,6 +50,9 @@ public sealed record Settings
     public InitrdFixupSetting InitrdFixup { get; init; } = InitrdFixupSetting.Rewrite;
     public PatchedInitrdCompressionSetting PatchedInitrdCompression { get; init; } = PatchedInitrdCompressionSetting.None;
 
+    /// <summary>Where eliloader remembers how each VM's install began, for `eliloader restart`.</summary>
+    public string StateDir { get; init; } = "/var/lib/eliloader";
+
     /// <summary>Where NFS exports are mounted for the length of a run.</summary>
     public string TempDir { get; init; } = "/tmp";
 

@@ -27,6 +27,7 @@ public static class SettingsFile
         ["mount"] = (s, v) => s with { Mount = AbsolutePath(v) },
         ["umount"] = (s, v) => s with { Umount = AbsolutePath(v) },
         ["temp-dir"] = (s, v) => s with { TempDir = AbsolutePath(v) },
+        ["state-dir"] = (s, v) => s with { StateDir = AbsolutePath(v) },
         ["guest-installer-dir"] = (s, v) => s with { GuestInstallerDir = AbsolutePath(v) },
         ["initrd-fixup"] = (s, v) => s with { InitrdFixup = Choice(v, InitrdFixupSetting.Rewrite, InitrdFixupSetting.Append) },
         ["patched-initrd-compression"] = (s, v) => s with { PatchedInitrdCompression = Choice(v, PatchedInitrdCompressionSetting.None, PatchedInitrdCompressionSetting.Gzip) },

@@ -37,7 +37,7 @@ public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string
             var call = new Call(invocation, argv);
             if (request.Round == 1)
                 return new PrintBootConfig(new FirstBoot(settings, cleanup, log).Run(vm, call, request, family, writer, pygrub));
-            return new SecondBoot(log).Run(vm, call, request, family, pygrub);
+            return new SecondBoot(settings.StateDir, log).Run(vm, call, request, family, pygrub);
         }
         catch (XenApiFailure failure)
         {

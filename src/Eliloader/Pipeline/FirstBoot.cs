@@ -32,7 +32,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         var args = KernelArgs.Build(call.Invocation.CallerArgs, family.ExtraArgs(request, location), request);
         var output = writer.Write(new BootConfig(kernel, ramdisk, args));
 
-        var rounds = new InstallRounds(vm, log);
+        var rounds = new InstallRounds(vm, log, InstallRecord.PathFor(settings.StateDir, call.VmUuid), request.Distro);
         if (location.Kind == RepositoryKind.Cdrom)
             rounds.BootFromDiskNext();
         if (family.Rounds == 1)

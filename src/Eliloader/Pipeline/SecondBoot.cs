@@ -11,7 +11,7 @@ namespace Eliloader.Pipeline;
 /// installed system, save it as PV-bootloader-args, hand the VM to pygrub, finish the
 /// rounds, and become pygrub with the caller's own arguments.
 /// </summary>
-public sealed class SecondBoot(Action<string> log)
+public sealed class SecondBoot(string stateDir, Action<string> log)
 {
     public ExecPygrub Run(VmApi vm, Call call, InstallRequest request, DistroFamily family, PygrubRunner pygrub)
     {
@@ -22,7 +22,7 @@ public sealed class SecondBoot(Action<string> log)
             vm.SetPvBootloaderArgs(saved);
             log($"PV-bootloader-args set to '{saved}'");
         }
-        var rounds = new InstallRounds(vm, log);
+        var rounds = new InstallRounds(vm, log, InstallRecord.PathFor(stateDir, call.VmUuid), request.Distro);
         rounds.SwitchToPygrub();
         rounds.Finish(request.Round, family.Rounds);
         return new ExecPygrub(pygrub.Path, pygrub.WithFormat([.. extra, .. call.Argv]));

@@ -8,8 +8,11 @@ namespace Eliloader.Rounds;
 /// The VM changes between boots of an install (protocol section 4): handing the VM
 /// to pygrub and counting rounds. Failures the Python loader ignored are logged and ignored.
 /// </summary>
-public sealed class InstallRounds(VmApi vm, Action<string> log)
+/// <param name="recordPath">Where to keep the install's beginning for `eliloader restart` (see <see cref="InstallRecord"/>).</param>
+public sealed class InstallRounds(VmApi vm, Action<string> log, string recordPath, string installDistro)
 {
+    private Dictionary<string, string>? platformBefore;
+
     public const string Pygrub = "pygrub";
 
     /// <summary>The platform keys whose post-install values replace the installer's limits.</summary>
@@ -24,6 +27,7 @@ public sealed class InstallRounds(VmApi vm, Action<string> log)
         vm.SetPvBootloader(Pygrub);
         log($"PV-bootloader set to {Pygrub}");
         var platform = vm.GetPlatform();
+        platformBefore = InstallRecord.PlatformKeys.Where(platform.ContainsKey).ToDictionary(k => k, k => platform[k]);
         foreach (var (from, to) in PostInstallLimits)
         {
             if (!platform.TryGetValue(from, out var value))
@@ -60,6 +64,21 @@ public sealed class InstallRounds(VmApi vm, Action<string> log)
             // A template made from the installed VM must not look like an installer.
             vm.RemoveFromOtherConfig(OtherConfigKeys.InstallDistro);
             log($"install finished: other-config:{OtherConfigKeys.InstallDistro} removed");
+            Remember();
+        }
+    }
+
+    /// <summary>Keeps how the install began; losing the record costs only `restart --distro`, never the boot.</summary>
+    private void Remember()
+    {
+        try
+        {
+            new InstallRecord(installDistro, platformBefore ?? []).Save(recordPath);
+            log($"install record kept in {recordPath}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"could not keep the install record {recordPath}: {e.Message}");
         }
     }
 

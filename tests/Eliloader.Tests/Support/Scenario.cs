@@ -40,6 +40,7 @@ public sealed class Scenario : IDisposable
             ["syslog-socket"] = Syslog.Path,
             ["toolstack-binaries"] = $"{Directory}/no-toolstack",
             ["download-timeout"] = "10",
+            ["state-dir"] = $"{Directory}/state",
         };
     }
 

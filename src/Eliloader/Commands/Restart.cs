@@ -1,0 +1,90 @@
+using Eliloader.CommandLine;
+using Eliloader.Configuration;
+using Eliloader.Errors;
+using Eliloader.Install;
+using Eliloader.Xen.XenApi;
+
+namespace Eliloader.Commands;
+
+/// <summary>
+/// `eliloader restart --vm UUID [--distro D]`: puts a VM back to the start of its
+/// install, as administrators did by hand by setting PV-bootloader back to eliloader:
+/// PV-bootloader = eliloader, PV-bootloader-args cleared, install-round reset,
+/// install-distro and the platform size keys restored from the record eliloader
+/// kept when the install ended (or install-distro from --distro). Says what it changed.
+/// </summary>
+public sealed class Restart(Settings settings, TextWriter output, Action<string> log)
+{
+    public const string Usage = """
+        Usage: eliloader restart --vm <uuid> [--distro rhlike|sleslike|debianlike|pygrub]
+
+        Puts a VM back to the start of its install: PV-bootloader = eliloader,
+        PV-bootloader-args cleared, install-round reset, install-distro and the platform
+        size keys as they were when the install began (from the record eliloader kept,
+        or install-distro from --distro). Prints every change it makes.
+        """;
+
+    public static (string Vm, string? Distro, bool Help) Parse(IReadOnlyList<string> args)
+    {
+        string? vm = null, distro = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{args[i]} requires a value");
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    return ("", null, true);
+                case "--vm":
+                    vm = Value();
+                    break;
+                case "--distro":
+                    distro = Value();
+                    break;
+                default:
+                    throw new UsageException($"restart does not know '{args[i]}'");
+            }
+        }
+        return (vm ?? throw new UsageException("restart needs --vm"), distro, false);
+    }
+
+    public void Run(string uuid, string? distro)
+    {
+        var recordPath = InstallRecord.PathFor(settings.StateDir, uuid);
+        var record = InstallRecord.Load(recordPath);
+        using var session = new XenApiSession(new XmlRpcOverUnixSocket(settings.XapiSocket, TimeSpan.FromSeconds(60)), log);
+        var vm = VmApi.ByUuid(session, uuid);
+        var otherConfig = vm.GetOtherConfig();
+        var installDistro = distro ?? record?.InstallDistro ?? otherConfig.GetValueOrDefault(OtherConfigKeys.InstallDistro)
+            ?? throw new ApiError(ApiError.UnsupportedInstallMethod,
+                $"There is no record of VM {uuid}'s install-distro in {recordPath}: give it with --distro.");
+        Families.DistroFamilies.Find(installDistro);
+
+        vm.SetPvBootloader("eliloader");
+        Changed("PV-bootloader = eliloader");
+        vm.SetPvBootloaderArgs("");
+        Changed("PV-bootloader-args cleared");
+        vm.RemoveFromOtherConfig(OtherConfigKeys.InstallRound);
+        Changed($"other-config:{OtherConfigKeys.InstallRound} removed (round 1)");
+        vm.RemoveFromOtherConfig(OtherConfigKeys.InstallDistro);
+        vm.AddToOtherConfig(OtherConfigKeys.InstallDistro, installDistro);
+        Changed($"other-config:{OtherConfigKeys.InstallDistro} = {installDistro}");
+        if (record is not null)
+        {
+            foreach (var key in InstallRecord.PlatformKeys)
+            {
+                vm.RemoveFromPlatform(key);
+                if (record.Platform.TryGetValue(key, out var value))
+                {
+                    vm.AddToPlatform(key, value);
+                    Changed($"platform:{key} = {value}");
+                }
+            }
+        }
+    }
+
+    private void Changed(string what)
+    {
+        output.WriteLine(what);
+        log("restart: " + what);
+    }
+}
