@@ -102,7 +102,7 @@ public static class Program
         }
         catch (Exception e)
         {
-            return Fail(e, e as ApiError ?? new ApiError(ApiError.InternalError, e.Message), ApiFailure);
+            return Fail(e, ApiError.From(e), ApiFailure);
         }
 
         int Fail(Exception cause, ApiError error, int status)
@@ -170,12 +170,7 @@ public static class Program
         }
         catch (Exception e) when (e is ApiError or XenApiFailure or IOException)
         {
-            var error = e switch
-            {
-                ApiError api => api,
-                XenApiFailure failure => new ApiError(failure.Code, [.. failure.Parameters]),
-                _ => new ApiError(ApiError.InternalError, e.Message),
-            };
+            var error = ApiError.From(e);
             Console.Error.Write(ErrorDialectText.Format(ErrorDialect.RuntimeError, error));
             return ApiFailure;
         }

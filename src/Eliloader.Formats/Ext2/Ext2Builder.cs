@@ -40,6 +40,9 @@ public sealed class Ext2Builder
 
         /// <summary>The second-level map blocks under the double indirect block.</summary>
         public List<uint> Maps { get; } = [];
+
+        /// <summary>A directory's entry blocks, made once when its size is worked out.</summary>
+        public List<byte[]>? Entries { get; set; }
     }
 
     private Ext2Builder(Stream output, Ext2Superblock geometry)
@@ -137,7 +140,9 @@ public sealed class Ext2Builder
     private void Allocate(Placed item)
     {
         var node = item.Node;
-        item.Size = node.IsDirectory ? DirectoryBlocks(item).Count * (long)BlockSize : node.Size;
+        if (node.IsDirectory)
+            item.Entries = DirectoryBlocks(item);
+        item.Size = item.Entries is { } entries ? entries.Count * (long)BlockSize : node.Size;
         if (node.Type is 0x2000 or 0x6000)
         {
             if (node.RdevMajor < 256 && node.RdevMinor < 256)
@@ -264,9 +269,8 @@ public sealed class Ext2Builder
     private void WriteData(Placed item)
     {
         var node = item.Node;
-        if (node.IsDirectory)
+        if (item.Entries is { } blocks)
         {
-            var blocks = DirectoryBlocks(item);
             for (var i = 0; i < blocks.Count; i++)
                 WriteBlock(item.DataBlocks[i], blocks[i]);
         }

@@ -36,19 +36,10 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, TextWrit
             report.WriteLine("result: a real first boot would succeed");
             return 0;
         }
-        catch (ApiError error)
+        catch (Exception e) when (e is ApiError or XenApiFailure or IOException)
         {
+            var error = ApiError.From(e);
             report.WriteLine($"result: a real first boot would FAIL with {error.Code}: {string.Join(" ", error.Parameters)}");
-            return 1;
-        }
-        catch (XenApiFailure failure)
-        {
-            report.WriteLine($"result: a real first boot would FAIL with {failure.Code}: {string.Join(" ", failure.Parameters)}");
-            return 1;
-        }
-        catch (IOException e)
-        {
-            report.WriteLine($"result: a real first boot would FAIL with {ApiError.InternalError}: {e.Message}");
             return 1;
         }
     }

@@ -10,6 +10,17 @@ public sealed class ApiError(string code, params string[] parameters)
     public string Code { get; } = code;
     public IReadOnlyList<string> Parameters { get; } = parameters;
 
+    /// <summary>
+    /// What the caller is told of a failure: an API error as it is, a XenAPI failure with
+    /// its own code and parameters, anything else as an internal error with its message.
+    /// </summary>
+    public static ApiError From(Exception failure) => failure switch
+    {
+        ApiError api => api,
+        Xen.XenApi.XenApiFailure xenApi => new(xenApi.Code, [.. xenApi.Parameters]),
+        _ => new(InternalError, failure.Message),
+    };
+
     public const string UnsupportedInstallMethod = "UNSUPPORTED_INSTALL_METHOD";
     public const string SupportPackageMissing = "SUPPORT_PACKAGE_MISSING";
     public const string InvalidSource = "INVALID_SOURCE";

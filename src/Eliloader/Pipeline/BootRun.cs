@@ -41,7 +41,7 @@ public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string
         }
         catch (XenApiFailure failure)
         {
-            throw new ApiError(failure.Code, [.. failure.Parameters]);
+            throw ApiError.From(failure);
         }
     }
 }
