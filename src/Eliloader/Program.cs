@@ -136,7 +136,8 @@ public static class Program
         var dialect = CallerDialect.Resolve(settings, () => ToolstackProbe.Probe(settings.ToolstackBinaries));
         try
         {
-            return new Diagnosis(settings, dialect, Console.Out, cleanup, syslog.Info).Run(options);
+            IDiagnosisReport report = options.Json ? new JsonDiagnosisReport(Console.OpenStandardOutput()) : new TextDiagnosisReport(Console.Out);
+            return new Diagnosis(settings, dialect, report, cleanup, syslog.Info).Run(options);
         }
         finally
         {

@@ -6,11 +6,11 @@ namespace Eliloader.Commands;
 /// `eliloader diagnose --vm UUID [--image PATH]` or
 /// `eliloader diagnose --other-config KEY=VALUE … [--image PATH]`.
 /// </summary>
-public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string, string>? OtherConfig, string Image, bool Help)
+public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string, string>? OtherConfig, string Image, bool Json, bool Help)
 {
     public const string Usage = """
-        Usage: eliloader diagnose --vm <uuid> [--image <path>]
-               eliloader diagnose --other-config <key>=<value> [--other-config …] [--image <path>]
+        Usage: eliloader diagnose --vm <uuid> [--image <path>] [--json]
+               eliloader diagnose --other-config <key>=<value> [--other-config …] [--image <path>] [--json]
 
         Everything a first boot would do, without changing the VM and without leaving a
         file: the caller's boot format and error dialect, each install key and whether
@@ -18,7 +18,8 @@ public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string,
         limits in force, whether a ramdisk fixup could apply, the boot line that would
         be printed and the VM changes that would follow. It stops at the first thing
         that would fail and names the error code the toolstack would see.
-        --image is the CD drive (or .iso) for a cdrom install.
+        --image is the CD drive (or .iso) for a cdrom install; --json prints one JSON
+        document ({"findings": [{"step", "detail"}…], "ok", "error": {"code", "parameters"}}).
         Exit status: 0 when a real boot would succeed, 1 when it would fail, 2 usage.
         """;
 
@@ -26,6 +27,7 @@ public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string,
     {
         string? vm = null;
         string image = "";
+        var json = false;
         Dictionary<string, string>? otherConfig = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -33,9 +35,12 @@ public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string,
             switch (args[i])
             {
                 case "--help" or "-h":
-                    return new DiagnoseOptions(null, null, "", Help: true);
+                    return new DiagnoseOptions(null, null, "", Json: false, Help: true);
                 case "--vm":
                     vm = Value();
+                    break;
+                case "--json":
+                    json = true;
                     break;
                 case "--image":
                     image = Value();
@@ -53,6 +58,6 @@ public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string,
         }
         if ((vm is null) == (otherConfig is null))
             throw new UsageException("diagnose needs either --vm or --other-config");
-        return new DiagnoseOptions(vm, otherConfig, image, Help: false);
+        return new DiagnoseOptions(vm, otherConfig, image, json, Help: false);
     }
 }

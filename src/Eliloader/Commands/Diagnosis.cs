@@ -16,7 +16,7 @@ namespace Eliloader.Commands;
 /// reported as it goes, up to the first that would fail. It reads the VM (if any)
 /// but never writes to it, and downloads nothing into the boot directory.
 /// </summary>
-public sealed class Diagnosis(Settings settings, CallerDialect dialect, TextWriter report, RunCleanup cleanup, Action<string> log)
+public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnosisReport report, RunCleanup cleanup, Action<string> log)
 {
     private static readonly string[] InstallKeys =
     [
@@ -33,13 +33,12 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, TextWrit
         {
             var otherConfig = options.OtherConfig ?? ReadVm(options.VmUuid!);
             Check(otherConfig, options);
-            report.WriteLine("result: a real first boot would succeed");
+            report.Finish(null);
             return 0;
         }
         catch (Exception e) when (e is ApiError or XenApiFailure or IOException)
         {
-            var error = ApiError.From(e);
-            report.WriteLine($"result: a real first boot would FAIL with {error.Code}: {string.Join(" ", error.Parameters)}");
+            report.Finish(ApiError.From(e));
             return 1;
         }
     }
@@ -127,5 +126,5 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, TextWrit
         _ => "(not set)",
     };
 
-    private void Line(string what, string text) => report.WriteLine($"{what + ":",-12} {text}");
+    private void Line(string what, string text) => report.Finding(what, text);
 }

@@ -80,6 +80,23 @@ public sealed class DiagnoseTests(NginxMirror mirror) : IDisposable
         Assert.Empty(host.BootFiles());
     }
 
+    [Fact]
+    public void Json_holds_the_same_findings_and_the_error()
+    {
+        var otherConfig = Debian();
+        otherConfig["debian-release"] = "sid";
+        host.AddVm(otherConfig);
+        var result = host.Run("diagnose", "--vm", Scenario.VmUuid, "--json");
+        Assert.Equal(1, result.ExitCode);
+        using var document = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var root = document.RootElement;
+        Assert.False(root.GetProperty("ok").GetBoolean());
+        Assert.Equal("INVALID_SOURCE", root.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains(root.GetProperty("findings").EnumerateArray(), f =>
+            f.GetProperty("step").GetString() == "look" && f.GetProperty("detail").GetString()!.EndsWith("/dists/sid/main/installer-amd64/current/images/netboot/xen/vmlinuz: missing", StringComparison.Ordinal));
+        AssertNothingWritten();
+    }
+
     [Theory]
     [InlineData("diagnose")]
     [InlineData("diagnose --vm")]
