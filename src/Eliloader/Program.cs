@@ -114,68 +114,60 @@ public static class Program
         }
     }
 
-    private static int Diagnose(Settings settings, string[] args)
+    /// <summary>A manual command: its options parsed, usage errors answered (exit 2), --help printed.</summary>
+    private static int Command<T>(string[] args, Func<string[], T> parse, Func<T, bool> wantsHelp, string usage, Func<T, int> run)
     {
-        DiagnoseOptions options;
+        T options;
         try
         {
-            options = DiagnoseOptions.Parse(args);
+            options = parse(args);
         }
         catch (UsageException e)
         {
-            Console.Error.Write($"{e.Message}\n{DiagnoseOptions.Usage}\n");
+            Console.Error.Write($"{e.Message}\n{usage}\n");
             return UsageFailure;
         }
-        if (options.Help)
+        if (wantsHelp(options))
         {
-            Console.Out.Write(DiagnoseOptions.Usage + "\n");
+            Console.Out.Write(usage + "\n");
             return 0;
         }
-        using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
-        var cleanup = new RunCleanup(syslog.Info);
-        var dialect = CallerDialect.Resolve(settings, () => ToolstackProbe.Probe(settings.ToolstackBinaries));
-        try
-        {
-            IDiagnosisReport report = options.Json ? new JsonDiagnosisReport(Console.OpenStandardOutput()) : new TextDiagnosisReport(Console.Out);
-            return new Diagnosis(settings, dialect, report, cleanup, syslog.Info).Run(options);
-        }
-        finally
-        {
-            // A diagnosis leaves nothing behind: any mount it made is undone.
-            cleanup.UndoAll();
-        }
+        return run(options);
     }
 
-    private static int RestartInstall(Settings settings, string[] args)
-    {
-        (string Vm, string? Distro, bool Help) options;
-        try
+    private static int Diagnose(Settings settings, string[] args) =>
+        Command(args, DiagnoseOptions.Parse, o => o.Help, DiagnoseOptions.Usage, options =>
         {
-            options = Restart.Parse(args);
-        }
-        catch (UsageException e)
+            using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
+            var cleanup = new RunCleanup(syslog.Info);
+            var dialect = CallerDialect.Resolve(settings, () => ToolstackProbe.Probe(settings.ToolstackBinaries));
+            try
+            {
+                IDiagnosisReport report = options.Json ? new JsonDiagnosisReport(Console.OpenStandardOutput()) : new TextDiagnosisReport(Console.Out);
+                return new Diagnosis(settings, dialect, report, cleanup, syslog.Info).Run(options);
+            }
+            finally
+            {
+                // A diagnosis leaves nothing behind: any mount it made is undone.
+                cleanup.UndoAll();
+            }
+        });
+
+    private static int RestartInstall(Settings settings, string[] args) =>
+        Command(args, Restart.Parse, o => o.Help, Restart.Usage, options =>
         {
-            Console.Error.Write($"{e.Message}\n{Restart.Usage}\n");
-            return UsageFailure;
-        }
-        if (options.Help)
-        {
-            Console.Out.Write(Restart.Usage + "\n");
-            return 0;
-        }
-        using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
-        try
-        {
-            new Restart(settings, Console.Out, syslog.Info).Run(options.Vm, options.Distro);
-            return 0;
-        }
-        catch (Exception e) when (e is ApiError or XenApiFailure or IOException)
-        {
-            var error = ApiError.From(e);
-            Console.Error.Write(ErrorDialectText.Format(ErrorDialect.RuntimeError, error));
-            return ApiFailure;
-        }
-    }
+            using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
+            try
+            {
+                new Restart(settings, Console.Out, syslog.Info).Run(options.Vm, options.Distro);
+                return 0;
+            }
+            catch (Exception e) when (e is ApiError or XenApiFailure or IOException)
+            {
+                Console.Error.Write(ErrorDialectText.Format(ErrorDialect.RuntimeError, ApiError.From(e)));
+                return ApiFailure;
+            }
+        });
 
     private static string Version =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
