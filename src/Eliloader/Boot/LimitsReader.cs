@@ -13,6 +13,10 @@ public static class LimitsReader
     private const string KernelKey = "pv-kernel-max-size";
     private const string RamdiskKey = "pv-ramdisk-max-size";
 
+    /// <summary>The limits through the configured xenstore socket.</summary>
+    public static Limits Read(Configuration.Settings settings, string vmUuid, Action<string> log) =>
+        Read(() => new XenstoreClient(settings.XenstoreSocket, TimeSpan.FromSeconds(settings.DownloadTimeout)), vmUuid, log);
+
     public static Limits Read(Func<XenstoreClient> connect, string vmUuid, Action<string> log)
     {
         var limits = Limits.Default;

@@ -7,7 +7,6 @@ using Eliloader.Install;
 using Eliloader.Output;
 using Eliloader.Repositories;
 using Eliloader.Xen.XenApi;
-using Eliloader.Xen.Xenstore;
 
 namespace Eliloader.Commands;
 
@@ -45,7 +44,7 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
 
     private IReadOnlyDictionary<string, string> ReadVm(string uuid)
     {
-        using var session = new XenApiSession(new XmlRpcOverUnixSocket(settings.XapiSocket, TimeSpan.FromSeconds(60)), log);
+        using var session = LocalXenApi.Open(settings, log);
         var otherConfig = VmApi.ByUuid(session, uuid).GetOtherConfig();
         Line("vm", $"{uuid}: other-config read over XenAPI (nothing is written)");
         return otherConfig;
@@ -66,14 +65,12 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
             Line("round", request.Round > family.Rounds
                 ? "beyond the family's rounds: the boot would fail"
                 : $"a real boot would probe the installed disk with {settings.Pygrub}, hand the VM to pygrub and become pygrub");
-            if (request.Round > family.Rounds)
-                throw new ApiError(ApiError.UnsupportedInstallMethod, $"other-config:{OtherConfigKeys.InstallRound} is {request.Round}, but a {family.Name} install has {family.Rounds} round(s).");
+            family.CheckRound(request.Round);
             return;
         }
         var location = RepositoryLocation.Parse(request.Repository);
         Line("repository", $"{location.Kind.ToString().ToLowerInvariant()} {(location.Kind == RepositoryKind.Cdrom ? options.Image : location.Url)}");
-        var limits = LimitsReader.Read(
-            () => new XenstoreClient(settings.XenstoreSocket, TimeSpan.FromSeconds(settings.DownloadTimeout)), options.VmUuid ?? "", log);
+        var limits = LimitsReader.Read(settings, options.VmUuid ?? "", log);
         Line("limits", $"kernel {limits.Kernel} bytes, ramdisk {limits.Ramdisk} bytes");
         if (family is PygrubFamily && location.Kind == RepositoryKind.Cdrom)
         {

@@ -51,7 +51,7 @@ public sealed class Restart(Settings settings, TextWriter output, Action<string>
     {
         var recordPath = InstallRecord.PathFor(settings.StateDir, uuid);
         var record = InstallRecord.Load(recordPath);
-        using var session = new XenApiSession(new XmlRpcOverUnixSocket(settings.XapiSocket, TimeSpan.FromSeconds(60)), log);
+        using var session = LocalXenApi.Open(settings, log);
         var vm = VmApi.ByUuid(session, uuid);
         var otherConfig = vm.GetOtherConfig();
         var installDistro = distro ?? record?.InstallDistro ?? otherConfig.GetValueOrDefault(OtherConfigKeys.InstallDistro)

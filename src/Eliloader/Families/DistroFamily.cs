@@ -31,6 +31,14 @@ public abstract class DistroFamily
     /// <summary>The family's part of the kernel command line (protocol section 5), spacing included.</summary>
     public abstract string ExtraArgs(InstallRequest request, RepositoryLocation location);
 
+    /// <summary>A round beyond the family's last is UNSUPPORTED_INSTALL_METHOD.</summary>
+    public void CheckRound(int round)
+    {
+        if (round > Rounds)
+            throw new ApiError(ApiError.UnsupportedInstallMethod,
+                $"other-config:{OtherConfigKeys.InstallRound} is {round}, but a {Name} install has {Rounds} round{(Rounds == 1 ? "" : "s")}.");
+    }
+
     /// <summary>The INVALID_SOURCE message for a required file the repository lacks.</summary>
     public virtual string MissingFileMessage(string url) =>
         $"Unable to access a required file in the specified repository: {url}.";

@@ -16,23 +16,20 @@ namespace Eliloader.Pipeline;
 /// </summary>
 public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string> log)
 {
-    private static readonly TimeSpan XapiTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PygrubTimeout = TimeSpan.FromSeconds(300);
 
     public BootOutcome Run(Invocation invocation, IReadOnlyList<string> argv, IBootConfigWriter writer)
     {
         try
         {
-            using var session = new XenApiSession(new XmlRpcOverUnixSocket(settings.XapiSocket, XapiTimeout), log);
+            using var session = LocalXenApi.Open(settings, log);
             var vm = VmApi.ByUuid(session, invocation.VmUuid);
             var otherConfig = vm.GetOtherConfig();
             log("other-config: " + string.Join(", ", otherConfig.Where(kv => kv.Key.StartsWith("install-") || kv.Key == OtherConfigKeys.DebianRelease)
                 .Select(kv => kv.Key == OtherConfigKeys.InstallVncPassword ? $"{kv.Key}=<hidden>" : $"{kv.Key}={kv.Value}")));
             var request = InstallRequest.FromOtherConfig(otherConfig);
             var family = DistroFamilies.Find(request.Distro);
-            if (request.Round > family.Rounds)
-                throw new ApiError(ApiError.UnsupportedInstallMethod,
-                    $"other-config:{OtherConfigKeys.InstallRound} is {request.Round}, but a {family.Name} install has {family.Rounds} round{(family.Rounds == 1 ? "" : "s")}.");
+            family.CheckRound(request.Round);
             var pygrub = new PygrubRunner(settings.Pygrub, writer is SimpleWriter, PygrubTimeout, log);
             var call = new Call(invocation, argv);
             if (request.Round == 1)

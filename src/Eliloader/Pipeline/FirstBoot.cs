@@ -9,7 +9,6 @@ using Eliloader.Repositories;
 using Eliloader.Rounds;
 using Eliloader.Xen.Pygrub;
 using Eliloader.Xen.XenApi;
-using Eliloader.Xen.Xenstore;
 
 namespace Eliloader.Pipeline;
 
@@ -24,8 +23,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
     public string Run(VmApi vm, Call call, InstallRequest request, DistroFamily family, IBootConfigWriter writer, PygrubRunner pygrub)
     {
         var location = RepositoryLocation.Parse(request.Repository);
-        var limits = LimitsReader.Read(
-            () => new XenstoreClient(settings.XenstoreSocket, TimeSpan.FromSeconds(settings.DownloadTimeout)), call.VmUuid, log);
+        var limits = LimitsReader.Read(settings, call.VmUuid, log);
         var (kernel, ramdisk) = family is PygrubFamily && location.Kind == RepositoryKind.Cdrom
             ? new PygrubMedium(pygrub, cleanup, log).BootFiles(call.Argv, limits)
             : Fetch(call.Image, request, family, location, limits);

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Eliloader.Boot;
 using Eliloader.Errors;
+using Eliloader.Xen;
 
 namespace Eliloader.Repositories;
 
@@ -70,22 +70,17 @@ public sealed class NfsMount : IDisposable
         }
     }
 
+    /// <summary>Runs mount or umount. They have no time bound yet: a hung NFS server hangs the mount.</summary>
     private static (int Status, string Output) Run(string program, string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
         try
         {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, (stdout.Result + stderr).Trim());
+            var result = ChildProcess.Run(program, args, Timeout.InfiniteTimeSpan);
+            return (result.ExitCode, (result.Stdout + result.Stderr).Trim());
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (ChildProcessException e)
         {
-            return (-1, $"cannot run {program}: {e.Message}");
+            return (-1, e.Message);
         }
     }
 }
