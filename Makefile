@@ -7,7 +7,8 @@ APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl o
 CACHE := .cache
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
 DEBIAN12_TREE := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen
-SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.props
+DEBIAN12_IMAGES := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images
+SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.props fixtures/templates.tsv
 # The version, in one place: Directory.Build.props.
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 
@@ -37,7 +38,7 @@ package: dist/eliloader
 	packaging/build-packages.sh $(VERSION)
 
 # The one real fixture from outside: Debian 12's netboot kernel and initrd, laid out as a mirror.
-fixtures: $(DEBIAN12_TREE)/initrd.gz
+fixtures: $(DEBIAN12_TREE)/initrd.gz $(DEBIAN12_IMAGES)/SHA256SUMS
 
 $(DEBIAN12_DEB):
 	mkdir -p $(CACHE)/debs
@@ -51,6 +52,12 @@ $(DEBIAN12_TREE)/initrd.gz: $(DEBIAN12_DEB)
 	mv $(CACHE)/debian12-unpacked/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz $(DEBIAN12_TREE)/initrd.gz
 	rm -rf $(CACHE)/debian12-unpacked
 	touch $@
+
+# The mirror publishes the images' digests as the real one does (images/SHA256SUMS and
+# MD5SUMS, "./netboot/xen/..." names), so every boot from it is checked against them.
+$(DEBIAN12_IMAGES)/SHA256SUMS: $(DEBIAN12_TREE)/initrd.gz
+	cd $(DEBIAN12_IMAGES) && md5sum ./netboot/xen/vmlinuz ./netboot/xen/initrd.gz >MD5SUMS
+	cd $(DEBIAN12_IMAGES) && sha256sum ./netboot/xen/vmlinuz ./netboot/xen/initrd.gz >SHA256SUMS
 
 test: setup publish package fixtures
 	tests/run-tests.sh

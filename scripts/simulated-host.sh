@@ -53,5 +53,6 @@ xenstore-socket = $1/xenstored
 syslog-socket = $1/no-syslog
 output-format = sxp
 state-dir = $1/state
+cache-dir = $1/cache
 CONF
 }

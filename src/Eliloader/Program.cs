@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Eliloader.Boot;
+using Eliloader.Cache;
 using Eliloader.CommandLine;
 using Eliloader.Commands;
 using Eliloader.Configuration;
@@ -39,6 +40,10 @@ public static class Program
             return Diagnose(settings, diagnoseArgs);
         if (argv is ["restart", .. var restartArgs])
             return RestartInstall(settings, restartArgs);
+        if (argv is ["prefetch", .. var prefetchArgs])
+            return PrefetchImages(settings, prefetchArgs);
+        if (argv is ["cache", .. var cacheArgs])
+            return ManageCache(settings, cacheArgs);
 
         Invocation invocation;
         try
@@ -135,38 +140,62 @@ public static class Program
         return run(options);
     }
 
-    private static int Diagnose(Settings settings, string[] args) =>
-        Command(args, DiagnoseOptions.Parse, o => o.Help, DiagnoseOptions.Usage, options =>
+    /// <summary>
+    /// What every manual command gets: syslog, the run's cleanup (always undone at the
+    /// end: a manual command leaves no scratch file or mount), a progress bar when
+    /// stderr is a terminal, and its failures in the Python loader's current dialect.
+    /// </summary>
+    private static int Manual<T>(Settings settings, string[] args, Func<string[], T> parse, Func<T, bool> wantsHelp, string usage,
+        Func<T, RunCleanup, IProgressDisplay, Action<string>, int> run) =>
+        Command(args, parse, wantsHelp, usage, options =>
         {
             using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
             var cleanup = new RunCleanup(syslog.Info);
-            var dialect = CallerDialect.Resolve(settings, () => ToolstackProbe.Probe(settings.ToolstackBinaries));
+            IProgressDisplay progress = Console.IsErrorRedirected ? NoProgress.Instance : new ProgressBar(Console.Error);
             try
             {
-                IDiagnosisReport report = options.Json ? new JsonDiagnosisReport(Console.OpenStandardOutput()) : new TextDiagnosisReport(Console.Out);
-                return new Diagnosis(settings, dialect, report, cleanup, syslog.Info).Run(options);
+                return run(options, cleanup, progress, syslog.Info);
             }
-            finally
-            {
-                // A diagnosis leaves nothing behind: any mount it made is undone.
-                cleanup.UndoAll();
-            }
-        });
-
-    private static int RestartInstall(Settings settings, string[] args) =>
-        Command(args, Restart.Parse, o => o.Help, Restart.Usage, options =>
-        {
-            using var syslog = new Syslog(settings.SyslogSocket, "eliloader");
-            try
-            {
-                new Restart(settings, Console.Out, syslog.Info).Run(options.Vm, options.Distro);
-                return 0;
-            }
-            catch (Exception e) when (e is ApiError or XenApiFailure or IOException)
+            catch (Exception e) when (e is ApiError or XenApiFailure or IOException or UnauthorizedAccessException)
             {
                 Console.Error.Write(ErrorDialectText.Format(ErrorDialect.RuntimeError, ApiError.From(e)));
                 return ApiFailure;
             }
+            finally
+            {
+                cleanup.UndoAll();
+            }
+        });
+
+    private static int Diagnose(Settings settings, string[] args) =>
+        Manual(settings, args, DiagnoseOptions.Parse, o => o.Help, DiagnoseOptions.Usage, (options, cleanup, progress, log) =>
+        {
+            var dialect = CallerDialect.Resolve(settings, () => ToolstackProbe.Probe(settings.ToolstackBinaries));
+            IDiagnosisReport report = options.Json ? new JsonDiagnosisReport(Console.OpenStandardOutput()) : new TextDiagnosisReport(Console.Out);
+            return new Diagnosis(settings, dialect, report, progress, cleanup, log).Run(options);
+        });
+
+    private static int RestartInstall(Settings settings, string[] args) =>
+        Manual(settings, args, Restart.Parse, o => o.Help, Restart.Usage, (options, _, _, log) =>
+        {
+            new Restart(settings, Console.Out, log).Run(options.Vm, options.Distro);
+            return 0;
+        });
+
+    private static int PrefetchImages(Settings settings, string[] args) =>
+        Manual(settings, args, Prefetch.Parse, o => o.Help, Prefetch.Usage, (options, cleanup, progress, log) =>
+        {
+            if (options.ListTemplates)
+                Prefetch.ListTemplates(Console.Out);
+            else
+                new Prefetch(settings, Console.Out, progress, cleanup, log).Run(options);
+            return 0;
+        });
+
+    private static int ManageCache(Settings settings, string[] args) =>
+        Manual(settings, args, CacheCommand.Parse, o => o.Help, CacheCommand.Usage, (options, cleanup, _, log) =>
+        {
+            return new CacheCommand(ImageCache.Required(settings, cleanup, log), Console.Out, log).Run(options);
         });
 
     private static string Version =>

@@ -18,6 +18,10 @@ public sealed class TreeInfoFile
     public string? Get(string section, string key) =>
         sections.TryGetValue(section, out var values) && values.TryGetValue(key, out var value) ? value : null;
 
+    /// <summary>Every key of a section in file order; empty when the section is absent.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Section(string section) =>
+        sections.TryGetValue(section, out var values) ? values : [];
+
     public static TreeInfoFile Read(Stream input)
     {
         using var limited = new StreamReader(new BoundedReadStream(input, MaxBytes));

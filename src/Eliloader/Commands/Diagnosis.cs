@@ -5,7 +5,9 @@ using Eliloader.Families;
 using Eliloader.Fixups;
 using Eliloader.Install;
 using Eliloader.Output;
+using Eliloader.Pipeline;
 using Eliloader.Repositories;
+using Eliloader.Verification;
 using Eliloader.Xen.XenApi;
 
 namespace Eliloader.Commands;
@@ -13,9 +15,9 @@ namespace Eliloader.Commands;
 /// <summary>
 /// A dry run of the first boot for an administrator: every step a real boot takes,
 /// reported as it goes, up to the first that would fail. It reads the VM (if any)
-/// but never writes to it, and downloads nothing into the boot directory.
+/// but never writes to it, and downloads nothing into the boot directory or the cache.
 /// </summary>
-public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnosisReport report, RunCleanup cleanup, Action<string> log)
+public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnosisReport report, IProgressDisplay progress, RunCleanup cleanup, Action<string> log)
 {
     private static readonly string[] InstallKeys =
     [
@@ -83,15 +85,19 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
         using (var repository = RepositoryFactory.Open(location, request, options.Image, settings, cleanup, log))
         {
             var paths = family.Locate(request, location, repository, (url, exists) => Line("look", $"{url}: {(exists ? "found" : "missing")}"));
-            Size(repository, paths.Kernel, limits.Kernel, "kernel");
+            var published = PublishedChecksums.For(repository, family, paths, log);
+            Size(repository, published, paths.Kernel, limits.Kernel, "kernel");
             if (paths.Ramdisk is not null)
-                Size(repository, paths.Ramdisk, limits.Ramdisk, "ramdisk");
+                Size(repository, published, paths.Ramdisk, limits.Ramdisk, "ramdisk");
             kernel = Path.Combine(settings.BootDir, "vmlinuz-XXXXXX");
             ramdisk = paths.Ramdisk is null ? null : Path.Combine(settings.BootDir, "ramdisk-XXXXXX");
             var maps = GuestInstallerMaps.Load(settings.GuestInstallerDir);
-            Line("fixups", maps.Count == 0
-                ? $"no guest-installer maps in {settings.GuestInstallerDir}: the ramdisk is handed out as it is"
-                : $"{maps.Count} guest-installer map lines: the ramdisk's MD5, taken while it downloads, decides");
+            if (options.Fetch)
+                Fetch(repository, family, paths, published, limits, maps);
+            else
+                Line("fixups", maps.Count == 0
+                    ? $"no guest-installer maps in {settings.GuestInstallerDir}: the ramdisk is handed out as it is"
+                    : $"{maps.Count} guest-installer map lines: the ramdisk's MD5, taken while it downloads, decides");
         }
         var args = KernelArgs.Build("", family.ExtraArgs(request, location), request);
         var line = dialect.Writer.Write(new BootConfig(kernel, ramdisk, args));
@@ -106,12 +112,33 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
             : $"other-config:{OtherConfigKeys.InstallRound} and {OtherConfigKeys.InstallDistro} removed");
     }
 
-    private void Size(IRepository repository, string path, long limit, string what)
+    private void Size(IRepository repository, PublishedChecksums published, string path, long limit, string what)
     {
-        using var file = repository.Open(path);
-        Line(what, $"{file.Url}: {(file.Length is { } length ? $"{length} bytes" : "size not announced")}, limit {limit}");
-        if (file.Length > limit)
-            throw new ApiError(ApiError.Limits, $"File '{file.Url}' exceeds limit of {limit} bytes");
+        using (var file = repository.Open(path))
+        {
+            Line(what, $"{file.Url}: {(file.Length is { } length ? $"{length} bytes" : "size not announced")}, limit {limit}");
+            if (file.Length > limit)
+                throw Transfer.TooLarge(file.Url, limit);
+        }
+        Line("checksum", published.For(path) is { } sum
+            ? $"{repository.Describe(path)}: {sum.Digest} published in {sum.ListUrl}"
+            : $"{repository.Describe(path)}: no checksum published");
+    }
+
+    /// <summary>--fetch: both files downloaded into a scratch directory (removed with the run's cleanup), checked, and the ramdisk's MD5 looked up in the maps.</summary>
+    private void Fetch(IRepository repository, DistroFamily family, BootFilePaths paths, PublishedChecksums published, Limits limits, GuestInstallerMaps maps)
+    {
+        var scratch = new BootDirectory(ScratchDirectory.Create(settings.TempDir, cleanup), cleanup, log);
+        var fetcher = new BootFileFetcher(scratch, cache: null, progress, log);
+        var (kernel, ramdisk) = InstallerFiles.Fetch(repository, family, paths, published, limits, fetcher, ramdiskMd5: true);
+        foreach (var file in new[] { kernel, ramdisk }.OfType<FetchedFile>())
+            Line("fetched", $"{file.Url}: {file.Length} bytes" + (file.Verified is { } sum
+                ? $", matches the {sum.Digest.Algorithm} published in {sum.ListUrl}"
+                : ", no published checksum to check"));
+        if (ramdisk?.Md5 is { } md5)
+            Line("fixups", maps.For(md5) is { } fixup
+                ? $"ramdisk MD5 {md5} is named by a guest-installer map: {fixup.Distro}, overlay {fixup.Overlay} ({fixup.Kind.ToString().ToLowerInvariant()})"
+                : $"ramdisk MD5 {md5} is named by no guest-installer map: it is handed out as it is");
     }
 
     private static string DefaultOf(string key) => key switch

@@ -27,21 +27,21 @@ public sealed class Restart(Settings settings, TextWriter output, Action<string>
     public static (string Vm, string? Distro, bool Help) Parse(IReadOnlyList<string> args)
     {
         string? vm = null, distro = null;
-        for (var i = 0; i < args.Count; i++)
+        var options = new OptionReader(args, "restart");
+        while (options.Next())
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{args[i]} requires a value");
-            switch (args[i])
+            switch (options.Current)
             {
                 case "--help" or "-h":
                     return ("", null, true);
                 case "--vm":
-                    vm = Value();
+                    vm = options.Value();
                     break;
                 case "--distro":
-                    distro = Value();
+                    distro = options.Value();
                     break;
                 default:
-                    throw new UsageException($"restart does not know '{args[i]}'");
+                    throw options.Unknown();
             }
         }
         return (vm ?? throw new UsageException("restart needs --vm"), distro, false);

@@ -69,6 +69,12 @@ public sealed record Settings
     public IReadOnlyList<string> CaBundle { get; init; } =
         ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"];
 
+    /// <summary>The image cache's directory; null (an empty value) turns the cache off.</summary>
+    public string? CacheDir { get; init; } = "/var/cache/eliloader";
+
+    /// <summary>Bytes the cache may hold; the least recently used files go first.</summary>
+    public long CacheMaxSize { get; init; } = 2L << 30;
+
     /// <summary>Seconds a download may go without receiving a byte.</summary>
     public int DownloadTimeout { get; init; } = 60;
 

@@ -34,6 +34,8 @@ public static class SettingsFile
         ["toolstack-binaries"] = (s, v) => s with { ToolstackBinaries = PathList(v) },
         ["ca-bundle"] = (s, v) => s with { CaBundle = PathList(v) },
         ["download-timeout"] = (s, v) => s with { DownloadTimeout = PositiveInteger(v) },
+        ["cache-dir"] = (s, v) => s with { CacheDir = v.Length == 0 ? null : AbsolutePath(v) },
+        ["cache-max-size"] = (s, v) => s with { CacheMaxSize = ByteCount(v) },
     };
 
     public static IEnumerable<string> KnownKeys => Keys.Keys;
@@ -104,6 +106,16 @@ public static class SettingsFile
         if (paths.Length == 0)
             throw new FormatException("at least one path is needed");
         return paths.Select(AbsolutePath).ToList();
+    }
+
+    /// <summary>Bytes, or with a K, M, G or T suffix (powers of 1024).</summary>
+    public static long ByteCount(string value)
+    {
+        var units = "KMGT".IndexOf(value.Length > 0 ? char.ToUpperInvariant(value[^1]) : ' ');
+        var digits = units < 0 ? value : value[..^1];
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= long.MaxValue >> (10 * (units + 1))
+            ? number << (10 * (units + 1))
+            : throw new FormatException($"'{value}' is not a size in bytes (a whole number, optionally followed by K, M, G or T)");
     }
 
     private static int PositiveInteger(string value) =>

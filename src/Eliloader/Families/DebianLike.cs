@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Eliloader.Errors;
 using Eliloader.Install;
 using Eliloader.Repositories;
+using Eliloader.Verification;
 
 namespace Eliloader.Families;
 
@@ -33,6 +34,20 @@ public sealed partial class DebianLike : DistroFamily
         var installer = $"{dists}main/installer-{arch}/current/";
         yield return new BootFilePaths(installer + "images/netboot/xen/vmlinuz", installer + "images/netboot/xen/initrd.gz");
         yield return new BootFilePaths(installer + "legacy-images/netboot/xen/vmlinuz", installer + "legacy-images/netboot/xen/initrd.gz", Newer: true);
+    }
+
+    /// <summary>
+    /// An installer tree publishes SHA256SUMS (and, up to squeeze, only MD5SUMS) in its
+    /// images/ directory; a CD publishes sha256sum.txt and md5sum.txt at its root.
+    /// </summary>
+    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located)
+    {
+        var parts = located.Kernel.Split('/');
+        var images = Array.FindLastIndex(parts, part => part is "images" or "legacy-images");
+        if (images < 0)
+            return [new SumsFile("sha256sum.txt", Digest.Sha256), new SumsFile("md5sum.txt", Digest.Md5)];
+        var directory = string.Join('/', parts[..(images + 1)]) + "/";
+        return [new SumsFile(directory + "SHA256SUMS", Digest.Sha256), new SumsFile(directory + "MD5SUMS", Digest.Md5)];
     }
 
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) => "";

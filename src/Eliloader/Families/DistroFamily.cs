@@ -1,6 +1,7 @@
 using Eliloader.Errors;
 using Eliloader.Install;
 using Eliloader.Repositories;
+using Eliloader.Verification;
 using Eliloader.Xen.Pygrub;
 
 namespace Eliloader.Families;
@@ -30,6 +31,9 @@ public abstract class DistroFamily
 
     /// <summary>The family's part of the kernel command line (protocol section 5), spacing included.</summary>
     public abstract string ExtraArgs(InstallRequest request, RepositoryLocation location);
+
+    /// <summary>Where the tree publishes digests of the located files, most trusted first; none by default.</summary>
+    public virtual IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [];
 
     /// <summary>A round beyond the family's last is UNSUPPORTED_INSTALL_METHOD.</summary>
     public void CheckRound(int round)

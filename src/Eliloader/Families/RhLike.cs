@@ -3,6 +3,7 @@ using Eliloader.Errors;
 using Eliloader.Formats.TreeInfo;
 using Eliloader.Install;
 using Eliloader.Repositories;
+using Eliloader.Verification;
 using Eliloader.Xen.Pygrub;
 
 namespace Eliloader.Families;
@@ -29,6 +30,10 @@ public sealed partial class RhLike : DistroFamily
         if (FromTreeInfo(repository) is { } named)
             yield return named;
     }
+
+    /// <summary>Trees from RHEL 6 on list their images' digests in .treeinfo [checksums].</summary>
+    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) =>
+        TreeInfoNames.Select(name => new TreeInfoChecksums(name));
 
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) =>
         location.Kind == RepositoryKind.Cdrom ? "" : "method=" + location.Url;

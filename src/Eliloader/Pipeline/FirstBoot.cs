@@ -1,12 +1,13 @@
 using Eliloader.Boot;
+using Eliloader.Cache;
 using Eliloader.Configuration;
-using Eliloader.Errors;
 using Eliloader.Families;
 using Eliloader.Fixups;
 using Eliloader.Install;
 using Eliloader.Output;
 using Eliloader.Repositories;
 using Eliloader.Rounds;
+using Eliloader.Verification;
 using Eliloader.Xen.Pygrub;
 using Eliloader.Xen.XenApi;
 
@@ -45,38 +46,12 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         using var repository = RepositoryFactory.Open(location, request, image, settings, cleanup, log);
         var paths = family.Locate(request, location, repository);
         var bootDir = new BootDirectory(settings.BootDir, cleanup, log);
-        var (kernel, _) = Receive(repository, family, bootDir, paths.Kernel, "vmlinuz", limits.Kernel, md5: false);
-        if (paths.Ramdisk is null)
-            return (kernel, null);
+        var fetcher = new BootFileFetcher(bootDir, ImageCache.Open(settings, cleanup, log), NoProgress.Instance, log);
         // The MD5 is only worth taking when some map could name the ramdisk.
-        var (ramdisk, digest) = Receive(repository, family, bootDir, paths.Ramdisk, "ramdisk", limits.Ramdisk, md5: maps.Count > 0);
-        return digest is null
-            ? (kernel, ramdisk)
-            : (kernel, new RamdiskPatcher(settings, maps, bootDir, log).Apply(ramdisk, digest, repository.Describe(paths.Ramdisk), limits.Ramdisk));
-    }
-
-    private (string Path, string? Md5) Receive(IRepository repository, DistroFamily family, BootDirectory bootDir, string path, string prefix, long limit, bool md5)
-    {
-        RemoteFile file;
-        try
-        {
-            file = repository.Open(path);
-        }
-        catch (SourceUnavailableException e)
-        {
-            log($"cannot open {e.Url}: {e.Reason}");
-            throw new ApiError(ApiError.InvalidSource, family.MissingFileMessage(e.Url));
-        }
-        using (file)
-        {
-            try
-            {
-                return bootDir.Receive(file, prefix, limit, md5);
-            }
-            catch (SourceUnavailableException e)
-            {
-                throw new ApiError(ApiError.InvalidSource, $"Download of '{e.Url}' failed: {e.Reason}.");
-            }
-        }
+        var published = PublishedChecksums.For(repository, family, paths, log);
+        var (kernel, ramdisk) = InstallerFiles.Fetch(repository, family, paths, published, limits, fetcher, ramdiskMd5: maps.Count > 0);
+        return ramdisk?.Md5 is not { } digest
+            ? (kernel.Path, ramdisk?.Path)
+            : (kernel.Path, new RamdiskPatcher(settings, maps, bootDir, log).Apply(ramdisk.Path, digest, ramdisk.Url, limits.Ramdisk));
     }
 }

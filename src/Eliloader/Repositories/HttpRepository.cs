@@ -62,10 +62,19 @@ public sealed class HttpRepository : IRepository
         }
     }
 
-    public RemoteFile Open(string path)
+    public RemoteFile Open(string path) => OpenIfChanged(path, null);
+
+    /// <summary>A GET that, with validators, is conditional: 304 means the caller's copy is current.</summary>
+    public RemoteFile OpenIfChanged(string path, Validators? known)
     {
         var url = Describe(path);
-        var response = Send(HttpMethod.Get, url);
+        var response = Send(HttpMethod.Get, url, known);
+        if (response.StatusCode == HttpStatusCode.NotModified && known is not null)
+        {
+            response.Dispose();
+            log($"GET {url}: 304, the cached copy is current");
+            return RemoteFile.Unchanged(url, known);
+        }
         if (response.StatusCode != HttpStatusCode.OK)
         {
             response.Dispose();
@@ -73,13 +82,18 @@ public sealed class HttpRepository : IRepository
         }
         var length = response.Content.Headers.ContentLength;
         log($"GET {url}: 200, Content-Length {(length?.ToString() ?? "not given")}");
+        var validators = Validators.Of(response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
         var body = new StallTimeoutStream(response.Content.ReadAsStream(), stallTimeout, url);
-        return new RemoteFile(url, length, body);
+        return new RemoteFile(url, length, body, validators);
     }
 
-    private HttpResponseMessage Send(HttpMethod method, string url)
+    private HttpResponseMessage Send(HttpMethod method, string url, Validators? known = null)
     {
         using var request = new HttpRequestMessage(method, url);
+        if (known?.ETag is { } etag)
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        if (known?.LastModified is { } lastModified)
+            request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
         using var stall = new CancellationTokenSource(stallTimeout);
         try
         {

@@ -13,14 +13,27 @@ public interface IRepository : IDisposable
 
     /// <summary>Opens a file of the tree for streaming; throws <see cref="SourceUnavailableException"/> when it cannot.</summary>
     RemoteFile Open(string path);
+
+    /// <summary>
+    /// Opens a file unless it is still the version <paramref name="known"/> describes, in
+    /// which case the result says so and carries no data. Sources that cannot tell
+    /// versions apart open the file and give it no validators, so it is never cached.
+    /// </summary>
+    RemoteFile OpenIfChanged(string path, Validators? known) => Open(path);
 }
 
 /// <summary>An open file of a repository: its data as a stream and its length when the source states one.</summary>
-public sealed class RemoteFile(string url, long? length, Stream content) : IDisposable
+/// <param name="Validators">What identifies this version of the file at its source, when the source says.</param>
+/// <param name="NotModified">The source confirmed the version the caller already holds; Content is empty.</param>
+public sealed class RemoteFile(string url, long? length, Stream content, Validators? validators = null, bool notModified = false) : IDisposable
 {
     public string Url { get; } = url;
     public long? Length { get; } = length;
     public Stream Content { get; } = content;
+    public Validators? Validators { get; } = validators;
+    public bool NotModified { get; } = notModified;
+
+    public static RemoteFile Unchanged(string url, Validators validators) => new(url, null, Stream.Null, validators, notModified: true);
 
     public void Dispose() => Content.Dispose();
 }

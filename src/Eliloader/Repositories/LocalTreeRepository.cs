@@ -18,7 +18,10 @@ public sealed partial class LocalTreeRepository(string root, string describedAs,
 
     public bool Exists(string path) => Resolve(path) is { } full && File.Exists(full);
 
-    public RemoteFile Open(string path)
+    public RemoteFile Open(string path) => OpenIfChanged(path, null);
+
+    /// <summary>A local file's version is its modification time and size, read from the open descriptor.</summary>
+    public RemoteFile OpenIfChanged(string path, Validators? known)
     {
         var full = Resolve(path);
         if (full is null || !File.Exists(full))
@@ -33,7 +36,13 @@ public sealed partial class LocalTreeRepository(string root, string describedAs,
             stream.Dispose();
             throw new SourceUnavailableException(Describe(path), "not a regular file");
         }
-        return new RemoteFile(Describe(path), stream.Length, stream);
+        var validators = new Validators(null, $"{File.GetLastWriteTimeUtc(stream.SafeFileHandle).Ticks}:{stream.Length}");
+        if (validators == known)
+        {
+            stream.Dispose();
+            return RemoteFile.Unchanged(Describe(path), validators);
+        }
+        return new RemoteFile(Describe(path), stream.Length, stream, validators);
     }
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]

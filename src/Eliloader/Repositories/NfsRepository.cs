@@ -20,5 +20,7 @@ public sealed class NfsRepository(NfsMount mount, LocalTreeRepository tree) : IR
 
     public RemoteFile Open(string path) => tree.Open(path);
 
+    public RemoteFile OpenIfChanged(string path, Validators? known) => tree.OpenIfChanged(path, known);
+
     public void Dispose() => mount.Dispose();
 }

@@ -200,9 +200,15 @@ public sealed class FirstBootTests(NginxMirror mirror) : IDisposable
         Assert.Equal(0, result.ExitCode);
         var (kernel, ramdisk, _) = ParseSxp(result.Stdout);
         AssertFilesAre(kernel, ramdisk, Path.Combine(RepoPaths.Mirrors, SqueezeAmd64));
-        var url = mirror.HttpUrl + "debian/dists/squeeze/main/installer-amd64/current/images/netboot/xen/";
+        var images = mirror.HttpUrl + "debian/dists/squeeze/main/installer-amd64/current/images/";
+        var url = images + "netboot/xen/";
+        // squeeze publishes MD5SUMS only: SHA256SUMS is looked for first.
         Assert.Equal(
-            [$"HEAD {url}vmlinuz HTTP/1.1", $"HEAD {url}initrd.gz HTTP/1.1", $"GET {url}vmlinuz HTTP/1.1", $"GET {url}initrd.gz HTTP/1.1"],
+            [
+                $"HEAD {url}vmlinuz HTTP/1.1", $"HEAD {url}initrd.gz HTTP/1.1",
+                $"HEAD {images}SHA256SUMS HTTP/1.1", $"HEAD {images}MD5SUMS HTTP/1.1", $"GET {images}MD5SUMS HTTP/1.1",
+                $"GET {url}vmlinuz HTTP/1.1", $"GET {url}initrd.gz HTTP/1.1",
+            ],
             proxy.Requests);
     }
 

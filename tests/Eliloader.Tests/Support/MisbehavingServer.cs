@@ -7,7 +7,8 @@ namespace Eliloader.Tests.Support;
 /// An HTTP server that misbehaves on purpose, chosen by the first path segment:
 /// /truncate/ (announces more than it sends), /stall/ (sends a little, then nothing),
 /// /status500/, /loop/ (redirects to itself), /nohead/ (refuses HEAD, serves GET).
-/// Anything else is 404.
+/// Anything else is 404, and so are checksum lists (…SUMS): these trees publish none,
+/// so the misbehaviour meets the boot files themselves.
 /// </summary>
 public sealed class MisbehavingServer : LoopbackServer
 {
@@ -21,7 +22,7 @@ public sealed class MisbehavingServer : LoopbackServer
             return;
         var parts = head[0].Split(' ');
         var (method, path) = (parts[0], parts[1]);
-        var mode = path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var mode = path.EndsWith("SUMS", StringComparison.Ordinal) ? "" : path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         var payload = new byte[Announced];
         switch (mode)
         {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Eliloader.Tests.Support;
 
-/// <summary>The published binary started in the background, to be signalled while it works.</summary>
+/// <summary>The published binary started in the background, to be signalled while it works or run beside others.</summary>
 public sealed class RunningEliloader : IDisposable
 {
     private readonly Process process;
@@ -26,6 +26,15 @@ public sealed class RunningEliloader : IDisposable
         Assert.True(kill.ExitCode == 0, $"kill {process.Id}: {kill.Stderr} (exited: {process.HasExited})");
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "eliloader did not exit after SIGTERM");
         return process.ExitCode;
+    }
+
+    /// <summary>Waits for the run to end on its own.</summary>
+    public ProcessResult Finish(TimeSpan timeout)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(timeout), "eliloader did not finish in time");
+        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 
     public void Dispose()

@@ -41,6 +41,7 @@ public sealed class Scenario : IDisposable
             ["toolstack-binaries"] = $"{Directory}/no-toolstack",
             ["download-timeout"] = "10",
             ["state-dir"] = $"{Directory}/state",
+            ["cache-dir"] = $"{Directory}/cache",
         };
     }
 
@@ -63,7 +64,10 @@ public sealed class Scenario : IDisposable
     public void WriteConfig()
     {
         _ = Simulator;
-        File.WriteAllLines(ConfigPath, ["# written by the test", .. Config.Select(kv => $"{kv.Key} = {kv.Value}")]);
+        // Replaced whole, never rewritten in place: runs started earlier may be reading it.
+        var next = ConfigPath + "." + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllLines(next, ["# written by the test", .. Config.Select(kv => $"{kv.Key} = {kv.Value}")]);
+        File.Move(next, ConfigPath, overwrite: true);
     }
 
     /// <summary>Runs the published binary with this scenario's configuration, as xapi or xenopsd would.</summary>

@@ -5,7 +5,8 @@ namespace Eliloader.Tests.Support;
 
 /// <summary>
 /// An FTP server that logs anyone in, says every file has 100000 bytes, and on RETR
-/// sends ten bytes and then nothing.
+/// sends ten bytes and then nothing. It publishes no checksum lists (…SUMS), so the
+/// stall meets the boot files themselves.
 /// </summary>
 public sealed class StallingFtpServer : LoopbackServer
 {
@@ -29,6 +30,9 @@ public sealed class StallingFtpServer : LoopbackServer
                     break;
                 case "TYPE":
                     await Write(stream, "200 binary\r\n");
+                    break;
+                case "SIZE" when command.EndsWith("SUMS", StringComparison.Ordinal):
+                    await Write(stream, "550 no such file\r\n");
                     break;
                 case "SIZE":
                     await Write(stream, "213 100000\r\n");

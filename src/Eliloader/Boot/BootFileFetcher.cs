@@ -1,0 +1,137 @@
+using Eliloader.Cache;
+using Eliloader.Errors;
+using Eliloader.Repositories;
+using Eliloader.Verification;
+
+namespace Eliloader.Boot;
+
+/// <summary>One file a boot needs: where it is in the tree, what its copy is called, its limit and its published digest.</summary>
+/// <param name="Md5">Whether the MD5 is wanted (a ramdisk that guest-installer maps might name).</param>
+public sealed record BootFileRequest(string Path, string Prefix, long Limit, PublishedChecksum? Published, bool Md5);
+
+/// <summary>Where a delivered file came from.</summary>
+public enum Delivery
+{
+    /// <summary>Downloaded; not kept (no cache, or a source that gives no validators to revalidate with).</summary>
+    Downloaded,
+
+    /// <summary>Downloaded and kept in the cache.</summary>
+    DownloadedAndCached,
+
+    /// <summary>Copied from the cache after the source confirmed it current.</summary>
+    FromCache,
+}
+
+/// <summary>A file delivered into the boot directory, and the published digest it was checked against, if any.</summary>
+public sealed record FetchedFile(string Path, string Url, long Length, string? Md5, Delivery Delivery, PublishedChecksum? Verified);
+
+/// <summary>
+/// Brings a repository file into the boot directory. With the image cache on, the
+/// source is asked whether the cached copy is current (a conditional request) and,
+/// if so, the file is copied from the cache; otherwise it is downloaded into the boot
+/// file and the cache at once. Either way the copy handed out is checked against the
+/// digest the mirror publishes before anyone gets it.
+/// </summary>
+public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IProgressDisplay progress, Action<string> log)
+{
+    /// <param name="missing">The family's INVALID_SOURCE message for a file the tree lacks.</param>
+    public FetchedFile Fetch(IRepository repository, BootFileRequest request, Func<string, string> missing)
+    {
+        if (cache is null)
+        {
+            using var direct = Open(repository, request.Path, null, missing);
+            return Download(direct, request, null);
+        }
+        using var slot = cache.Lock(repository.Describe(request.Path));
+        var entry = slot.Entry;
+        using (var file = Open(repository, request.Path, entry?.Validators, missing))
+        {
+            if (!file.NotModified || entry is null)
+                return Download(file, request, slot);
+        }
+        slot.Touch();
+        slot.Share();
+        if (FromCache(slot, entry, request) is { } copied)
+            return copied;
+        slot.Exclusive();
+        slot.Forget(entry);
+        using var again = Open(repository, request.Path, null, missing);
+        return Download(again, request, slot);
+    }
+
+    private RemoteFile Open(IRepository repository, string path, Validators? known, Func<string, string> missing)
+    {
+        try
+        {
+            return repository.OpenIfChanged(path, known);
+        }
+        catch (SourceUnavailableException e)
+        {
+            log($"cannot open {e.Url}: {e.Reason}");
+            throw new ApiError(ApiError.InvalidSource, missing(e.Url));
+        }
+    }
+
+    private FetchedFile Download(RemoteFile file, BootFileRequest request, CacheSlot? slot)
+    {
+        var keep = slot is not null && file.Validators is not null;
+        var (path, stream) = bootDir.Create(request.Prefix);
+        (string Path, FileStream Stream)? copy = keep ? slot!.NewObject() : null;
+        TransferResult result;
+        using (stream)
+        using (copy?.Stream)
+        {
+            Stream[] targets = copy is { } both ? [stream, both.Stream] : [stream];
+            result = Receive(file, targets, request, keep ? [Digest.Sha256] : []);
+        }
+        Verify(file.Url, request.Published, result);
+        if (copy is { } kept)
+            slot!.Commit(kept.Path, new CacheEntry(file.Url, result.Digests[Digest.Sha256], result.Digests.GetValueOrDefault(Digest.Md5),
+                result.Length, file.Validators, DateTimeOffset.UtcNow));
+        log($"fetched {file.Url}: {result.Length} bytes into {path}");
+        return new FetchedFile(path, file.Url, result.Length, result.Digests.GetValueOrDefault(Digest.Md5),
+            copy is null ? Delivery.Downloaded : Delivery.DownloadedAndCached, request.Published);
+    }
+
+    /// <returns>The copy, or null when the cached object no longer has the digest it is named by.</returns>
+    private FetchedFile? FromCache(CacheSlot slot, CacheEntry entry, BootFileRequest request)
+    {
+        var (path, stream) = bootDir.Create(request.Prefix);
+        TransferResult result;
+        using (stream)
+        using (var cached = new RemoteFile(entry.Url, entry.Length, File.OpenRead(slot.ObjectPath(entry))))
+            result = Receive(cached, [stream], request, [Digest.Sha256]);
+        if (result.Digests[Digest.Sha256] != entry.Sha256)
+        {
+            log($"cache: the copy of {entry.Url} is damaged (SHA-256 {result.Digests[Digest.Sha256]}, not {entry.Sha256}); fetching it again");
+            File.Delete(path);
+            return null;
+        }
+        Verify(entry.Url, request.Published, result);
+        log($"copied {entry.Url} from the cache: {result.Length} bytes into {path}");
+        return new FetchedFile(path, entry.Url, result.Length, result.Digests.GetValueOrDefault(Digest.Md5), Delivery.FromCache, request.Published);
+    }
+
+    private TransferResult Receive(RemoteFile file, Stream[] targets, BootFileRequest request, string[] always)
+    {
+        var algorithms = always.Concat(request.Md5 ? [Digest.Md5] : []).Concat(request.Published is { } p ? [p.Digest.Algorithm] : []);
+        try
+        {
+            return Transfer.Copy(file, targets, request.Limit, algorithms, progress);
+        }
+        catch (SourceUnavailableException e)
+        {
+            throw new ApiError(ApiError.InvalidSource, $"Download of '{e.Url}' failed: {e.Reason}.");
+        }
+    }
+
+    private static void Verify(string url, PublishedChecksum? published, TransferResult result)
+    {
+        if (published is null)
+            return;
+        var actual = result.Digests[published.Digest.Algorithm];
+        if (actual != published.Digest.Hex)
+            throw new ApiError(ApiError.InvalidSource,
+                $"File '{url}' does not match the {published.Digest.Algorithm} checksum published in {published.ListUrl}: expected {published.Digest.Hex}, received {actual}.");
+    }
+}

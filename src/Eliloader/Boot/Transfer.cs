@@ -1,0 +1,57 @@
+using Eliloader.Errors;
+using Eliloader.Repositories;
+using Eliloader.Verification;
+
+namespace Eliloader.Boot;
+
+/// <summary>The bytes a transfer moved and the digests taken on the way, by algorithm.</summary>
+public sealed record TransferResult(long Length, IReadOnlyDictionary<string, string> Digests);
+
+/// <summary>
+/// Streams a file into one or more files (the boot file, and the cache's copy) within a
+/// size limit, taking digests as the bytes go by: nothing is ever held whole in memory
+/// or read twice.
+/// </summary>
+public static class Transfer
+{
+    private const int BufferSize = 1 << 20;
+
+    public static TransferResult Copy(RemoteFile source, IReadOnlyList<Stream> targets, long limit, IEnumerable<string> algorithms, IProgressDisplay progress)
+    {
+        if (source.Length > limit)
+            throw TooLarge(source.Url, limit);
+        using var digests = new DigestSet(algorithms);
+        var buffer = new byte[BufferSize];
+        long total = 0;
+        int read;
+        while ((read = ReadSome(source, buffer, total)) > 0)
+        {
+            if (total + read > limit)
+                throw TooLarge(source.Url, limit);
+            foreach (var target in targets)
+                target.Write(buffer, 0, read);
+            digests.Append(buffer.AsSpan(0, read));
+            total += read;
+            progress.Report(source.Url, total, source.Length);
+        }
+        progress.Finish();
+        if (source.Length is { } expected && total != expected)
+            throw new SourceUnavailableException(source.Url, $"received {total} bytes of the {expected} announced");
+        return new TransferResult(total, digests.Finish());
+    }
+
+    public static ApiError TooLarge(string url, long limit) =>
+        new(ApiError.Limits, $"File '{url}' exceeds limit of {limit} bytes");
+
+    private static int ReadSome(RemoteFile source, byte[] buffer, long received)
+    {
+        try
+        {
+            return source.Content.Read(buffer, 0, buffer.Length);
+        }
+        catch (SourceUnavailableException e)
+        {
+            throw new SourceUnavailableException(e.Url, $"{e.Reason} ({received} of {source.Length?.ToString() ?? "an unknown number of"} bytes received)");
+        }
+    }
+}

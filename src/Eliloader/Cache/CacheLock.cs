@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Eliloader.Cache;
+
+/// <summary>
+/// flock(2) on a lock file of the cache: exclusive while a file is checked or
+/// downloaded, shared while it is copied out, so runs on this host (and on a pool's
+/// hosts, where the cache directory is shared over NFS) download each file once.
+/// The kernel drops the lock if the process dies.
+/// </summary>
+public sealed partial class CacheLock : IDisposable
+{
+    private const int ReadWriteCreateCloseOnExec = 0x2 | 0x40 | 0x80000;
+    private const int OwnerReadWrite = 0x180;
+    private const int Shared = 1;
+    private const int ExclusiveLock = 2;
+    private const int NonBlocking = 4;
+    private const int Interrupted = 4;
+    private const int WouldBlock = 11;
+
+    private readonly SafeFileHandle handle;
+
+    private CacheLock(SafeFileHandle handle) => this.handle = handle;
+
+    /// <summary>Waits for the lock, however long another run's download takes (that run has its own stall timeout).</summary>
+    public static CacheLock Acquire(string path)
+    {
+        var taken = new CacheLock(OpenLockFile(path));
+        taken.Take(ExclusiveLock, path);
+        return taken;
+    }
+
+    /// <summary>The lock if nobody holds it now, else null (the pruner passes over files in use).</summary>
+    public static CacheLock? TryAcquire(string path)
+    {
+        var handle = OpenLockFile(path);
+        if (Flock(handle, ExclusiveLock | NonBlocking) == 0)
+            return new CacheLock(handle);
+        var error = Marshal.GetLastPInvokeError();
+        handle.Dispose();
+        return error == WouldBlock ? null : throw new IOException($"flock {path}: {Marshal.GetPInvokeErrorMessage(error)}");
+    }
+
+    /// <summary>Lets other runs copy the same file out at the same time.</summary>
+    public void Share(string path) => Take(Shared, path);
+
+    public void Exclusive(string path) => Take(ExclusiveLock, path);
+
+    public void Dispose() => handle.Dispose();
+
+    private void Take(int operation, string path)
+    {
+        while (Flock(handle, operation) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            if (error != Interrupted)
+                throw new IOException($"flock {path}: {Marshal.GetPInvokeErrorMessage(error)}");
+        }
+    }
+
+    private static SafeFileHandle OpenLockFile(string path)
+    {
+        var descriptor = Open(path, ReadWriteCreateCloseOnExec, OwnerReadWrite);
+        return descriptor < 0
+            ? throw new IOException($"open {path}: {Marshal.GetLastPInvokeErrorMessage()}")
+            : new SafeFileHandle(descriptor, ownsHandle: true);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int Flock(SafeFileHandle descriptor, int operation);
+}

@@ -1,0 +1,47 @@
+namespace Eliloader.Cache;
+
+/// <summary>
+/// Keeps the cache within cache-max-size: entries least recently used go first, each
+/// only if no run holds its lock, and an object goes with the last entry naming it.
+/// Partial downloads a crashed run left behind, and objects no entry names, go once
+/// they are a day old (younger ones may belong to a run still committing).
+/// </summary>
+public static class CachePruner
+{
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromDays(1);
+
+    /// <returns>The entries removed.</returns>
+    public static IReadOnlyList<CacheEntry> Prune(ImageCache cache, long maxSize, Action<string> log)
+    {
+        RemoveAbandoned(cache, log);
+        var entries = cache.Entries();
+        var total = entries.DistinctBy(e => e.Entry.Sha256).Sum(e => e.Entry.Length);
+        var removed = new List<CacheEntry>();
+        foreach (var (key, entry, _) in entries)
+        {
+            if (total <= maxSize)
+                break;
+            using var held = CacheLock.TryAcquire(cache.LockPath(key));
+            if (held is null)
+                continue;
+            var shared = entries.Count(e => e.Entry.Sha256 == entry.Sha256 && !removed.Contains(e.Entry)) > 1;
+            cache.Remove(key, entry);
+            removed.Add(entry);
+            if (!shared)
+                total -= entry.Length;
+        }
+        return removed;
+    }
+
+    private static void RemoveAbandoned(ImageCache cache, Action<string> log)
+    {
+        var named = cache.Entries().Select(e => e.Entry.Sha256).ToHashSet(StringComparer.Ordinal);
+        var abandoned = new DirectoryInfo(cache.EntriesDirectory).EnumerateFiles(".*")
+            .Concat(new DirectoryInfo(cache.ObjectsDirectory).EnumerateFiles().Where(file => !named.Contains(file.Name)));
+        foreach (var file in abandoned.Where(file => DateTime.UtcNow - file.LastWriteTimeUtc > AbandonedAfter))
+        {
+            file.Delete();
+            log($"cache: removed {file.FullName}, which no finished run owns");
+        }
+    }
+}

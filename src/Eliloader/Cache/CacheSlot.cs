@@ -1,0 +1,69 @@
+using Eliloader.Boot;
+
+namespace Eliloader.Cache;
+
+/// <summary>
+/// One URL's place in the cache, held under its lock: the entry if its object is
+/// intact in size, a fresh object file to download into, and the commit that
+/// publishes it (object renamed into place, then the entry, each atomically).
+/// </summary>
+public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLock held, RunCleanup cleanup, Action<string> log) : IDisposable
+{
+    public string Url { get; } = url;
+
+    /// <summary>The entry for this URL, when its object is present with the size recorded.</summary>
+    public CacheEntry? Entry
+    {
+        get
+        {
+            var entry = ImageCache.ReadEntry(cache.EntryPath(key));
+            if (entry is null || entry.Url != Url)
+                return null;
+            var content = new FileInfo(cache.ObjectPath(entry.Sha256));
+            return content.Exists && content.Length == entry.Length ? entry : null;
+        }
+    }
+
+    public string ObjectPath(CacheEntry entry) => cache.ObjectPath(entry.Sha256);
+
+    /// <summary>A new object file beside the others; removed if the run fails before <see cref="Commit"/>.</summary>
+    public (string Path, FileStream Stream) NewObject() => ExclusiveFile.Create(cache.ObjectsDirectory, ".partial", cleanup);
+
+    public void Commit(string partial, CacheEntry entry)
+    {
+        if (!entry.Storable)
+        {
+            log($"cache: {Url} has a control character in its validators; not kept");
+            File.Delete(partial);
+            return;
+        }
+        var replaced = ImageCache.ReadEntry(cache.EntryPath(key));
+        File.Move(partial, cache.ObjectPath(entry.Sha256), overwrite: true);
+        var (temporary, stream) = ExclusiveFile.Create(cache.EntriesDirectory, ".entry", cleanup);
+        using (var writer = new StreamWriter(stream))
+        {
+            foreach (var line in entry.Lines())
+                writer.Write(line + "\n");
+        }
+        File.Move(temporary, cache.EntryPath(key), overwrite: true);
+        log($"cache: kept {Url} as {entry.Sha256} ({entry.Length} bytes)");
+        // The URL's earlier version goes unless another URL's entry still names it.
+        if (replaced is not null && replaced.Sha256 != entry.Sha256 && !cache.Entries().Any(e => e.Entry.Sha256 == replaced.Sha256))
+            File.Delete(cache.ObjectPath(replaced.Sha256));
+        CachePruner.Prune(cache, cache.MaxSize, log);
+    }
+
+    /// <summary>Marks the entry as just used, for least-recently-used pruning.</summary>
+    public void Touch() => File.SetLastWriteTimeUtc(cache.EntryPath(key), DateTime.UtcNow);
+
+    /// <summary>Drops an entry whose object turned out damaged.</summary>
+    public void Forget(CacheEntry entry) => cache.Remove(key, entry);
+
+    /// <summary>From exclusive to shared: other runs may copy the same object out meanwhile.</summary>
+    public void Share() => held.Share(cache.LockPath(key));
+
+    /// <summary>Back to exclusive, to replace a damaged entry; waits for the runs copying it out.</summary>
+    public void Exclusive() => held.Exclusive(cache.LockPath(key));
+
+    public void Dispose() => held.Dispose();
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using Eliloader.Boot;
+using Eliloader.Configuration;
+using Eliloader.Errors;
+
+namespace Eliloader.Cache;
+
+/// <summary>
+/// The image cache (cache-dir): objects/ holds each kernel or ramdisk once, named by
+/// its SHA-256; entries/ says, for each URL (named by the SHA-256 of the URL), which
+/// object holds it and how to revalidate it; locks/ serialises the runs working on
+/// one URL. The cache only ever hands out copies: the toolstack deletes what it gets.
+/// </summary>
+public sealed class ImageCache
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private readonly RunCleanup cleanup;
+    private readonly Action<string> log;
+
+    private ImageCache(string directory, long maxSize, RunCleanup cleanup, Action<string> log)
+    {
+        Directory = directory;
+        MaxSize = maxSize;
+        this.cleanup = cleanup;
+        this.log = log;
+    }
+
+    public string Directory { get; }
+    public long MaxSize { get; }
+    public string ObjectsDirectory => Path.Combine(Directory, "objects");
+    public string EntriesDirectory => Path.Combine(Directory, "entries");
+    private string LocksDirectory => Path.Combine(Directory, "locks");
+
+    /// <summary>
+    /// The cache, or null when cache-dir is empty. A boot never fails for the cache's
+    /// sake: a directory that cannot be made means downloading as if there were none.
+    /// </summary>
+    public static ImageCache? Open(Settings settings, RunCleanup cleanup, Action<string> log)
+    {
+        if (settings.CacheDir is not { } directory)
+            return null;
+        var cache = new ImageCache(directory, settings.CacheMaxSize, cleanup, log);
+        try
+        {
+            foreach (var path in new[] { directory, cache.ObjectsDirectory, cache.EntriesDirectory, cache.LocksDirectory })
+                System.IO.Directory.CreateDirectory(path, OwnerOnly);
+            return cache;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"image cache {directory} not usable, downloading without it: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The cache for a command that is about nothing else (prefetch, cache …): its absence is an error.</summary>
+    public static ImageCache Required(Settings settings, RunCleanup cleanup, Action<string> log) =>
+        Open(settings, cleanup, log) ?? throw new ApiError(ApiError.InternalError, settings.CacheDir is null
+            ? "The image cache is off (cache-dir is empty in the configuration)."
+            : $"The image cache {settings.CacheDir} cannot be used; see the system log.");
+
+    /// <summary>Waits for, then holds, the right to check and fill the cache for one URL.</summary>
+    public CacheSlot Lock(string url)
+    {
+        var key = Key(url);
+        var lockPath = LockPath(key);
+        var taken = CacheLock.TryAcquire(lockPath);
+        if (taken is null)
+        {
+            log($"waiting for another eliloader fetching {url}");
+            taken = CacheLock.Acquire(lockPath);
+        }
+        return new CacheSlot(this, url, key, taken, cleanup, log);
+    }
+
+    public string ObjectPath(string sha256) => Path.Combine(ObjectsDirectory, sha256);
+
+    public string EntryPath(string key) => Path.Combine(EntriesDirectory, key);
+
+    public string LockPath(string key) => Path.Combine(LocksDirectory, key);
+
+    /// <summary>Every readable entry with its key and when it was last used, oldest use first.</summary>
+    public IReadOnlyList<(string Key, CacheEntry Entry, DateTime LastUsed)> Entries() =>
+        new DirectoryInfo(EntriesDirectory).EnumerateFiles()
+            .Where(file => !file.Name.StartsWith('.'))
+            .Select(file => (file.Name, Entry: ReadEntry(file.FullName), file.LastWriteTimeUtc))
+            .Where(item => item.Entry is not null)
+            .Select(item => (item.Name, item.Entry!, item.LastWriteTimeUtc))
+            .OrderBy(item => item.LastWriteTimeUtc)
+            .ToList();
+
+    public static CacheEntry? ReadEntry(string path)
+    {
+        try
+        {
+            return CacheEntry.Parse(File.ReadLines(path));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Removes an entry, and its object when no other URL's entry shares it. The caller holds the URL's lock.</summary>
+    public void Remove(string key, CacheEntry entry)
+    {
+        File.Delete(EntryPath(key));
+        if (!Entries().Any(other => other.Entry.Sha256 == entry.Sha256))
+            File.Delete(ObjectPath(entry.Sha256));
+        log($"cache: removed {entry.Url} ({entry.Length} bytes)");
+    }
+
+    private static string Key(string url) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)));
+}

@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using Eliloader.Tests.Support;
+
+namespace Eliloader.Tests.Integration;
+
+/// <summary>
+/// The image cache, through the published binary against nginx: what the mirror's
+/// access log shows was downloaded, what the boot directory and the cache hold, and
+/// what the cache commands say.
+/// </summary>
+[Collection(MirrorCollection.Name)]
+public sealed class CacheTests(NginxMirror mirror) : IDisposable
+{
+    private readonly Scenario host = new();
+
+    private string CacheDir => host.Config["cache-dir"];
+
+    private static string Sha256(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(file));
+    }
+
+    private (string Kernel, string Ramdisk) Boot(string uuid)
+    {
+        var result = host.Run("-q", "--vm", uuid, "");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var (kernel, ramdisk, _) = BootLine.ParseSxp(host, result.Stdout);
+        return (kernel, ramdisk!);
+    }
+
+    private string[] CacheFiles(string part) =>
+        Directory.Exists(Path.Combine(CacheDir, part)) ? Directory.GetFiles(Path.Combine(CacheDir, part)) : [];
+
+    [Fact]
+    public void Fifty_first_boots_at_once_download_each_file_once()
+    {
+        var (directory, url) = MirrorTrees.Debian12(mirror);
+        var xen = Path.Combine(directory, MirrorTrees.Bookworm, "netboot/xen/");
+        var uuids = Enumerable.Range(1, 50).Select(i => $"00000000-0000-4000-8000-{i:D12}").ToList();
+        foreach (var (uuid, index) in uuids.Select((u, i) => (u, i)))
+            host.AddVm(MirrorTrees.DebianVm(url, "bookworm"), uuid, domid: 100 + index);
+        host.WriteConfig();
+
+        var runs = uuids.Select(uuid => new RunningEliloader(host, "-q", "--vm", uuid, "")).ToList();
+        var results = runs.Select(run => run.Finish(TimeSpan.FromMinutes(5))).ToList();
+        runs.ForEach(run => run.Dispose());
+
+        Assert.All(results, result => Assert.True(result.ExitCode == 0, result.Stderr));
+        var handedOut = results.Select(result => BootLine.ParseSxp(host, result.Stdout)).ToList();
+        Assert.Equal(100, host.BootFiles().Length);
+        var (kernelSum, ramdiskSum) = (Sha256(xen + "vmlinuz"), Sha256(xen + "initrd.gz"));
+        Assert.All(handedOut, files =>
+        {
+            Assert.Equal(kernelSum, Sha256(files.Kernel));
+            Assert.Equal(ramdiskSum, Sha256(files.Ramdisk!));
+        });
+        Assert.Equal(1, AccessLog.Count(mirror, url + MirrorTrees.Bookworm + "netboot/xen/vmlinuz", "GET", 200));
+        Assert.Equal(1, AccessLog.Count(mirror, url + MirrorTrees.Bookworm + "netboot/xen/initrd.gz", "GET", 200));
+        Assert.Equal(49, AccessLog.Count(mirror, url + MirrorTrees.Bookworm + "netboot/xen/initrd.gz", "GET", 304));
+        Assert.Equal(new[] { kernelSum, ramdiskSum }.Order(), CacheFiles("objects").Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_second_boot_revalidates_and_copies_from_the_cache_never_handing_out_its_own_file()
+    {
+        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var initrd = url + MirrorTrees.Squeeze + "netboot/xen/initrd.gz";
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
+        var first = Boot("vm-one");
+        var second = Boot("vm-two");
+
+        var mirrored = Path.Combine(directory, MirrorTrees.Squeeze, "netboot/xen/");
+        foreach (var (kernel, ramdisk) in new[] { first, second })
+        {
+            Assert.Equal(File.ReadAllBytes(mirrored + "vmlinuz"), File.ReadAllBytes(kernel));
+            Assert.Equal(File.ReadAllBytes(mirrored + "initrd.gz"), File.ReadAllBytes(ramdisk));
+        }
+        Assert.Equal((1, 1), (AccessLog.Count(mirror, initrd, "GET", 200), AccessLog.Count(mirror, initrd, "GET", 304)));
+        // The toolstack deletes what it is handed: the cache's copy must survive that.
+        File.Delete(second.Ramdisk);
+        Assert.True(File.Exists(Path.Combine(CacheDir, "objects", Sha256(mirrored + "initrd.gz"))));
+        Assert.Contains(host.Syslog.Drain(), line => line.Contains($"copied {initrd} from the cache"));
+    }
+
+    [Fact]
+    public void A_changed_file_on_the_mirror_is_downloaded_again_and_replaces_the_old_copy()
+    {
+        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var mirrored = Path.Combine(directory, MirrorTrees.Squeeze, "netboot/xen/initrd.gz");
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
+        Boot("vm-one");
+        var old = Sha256(mirrored);
+        File.WriteAllText(mirrored, "a newer stand-in initrd");
+        File.SetLastWriteTimeUtc(mirrored, DateTime.UtcNow.AddMinutes(1));
+        ProcessRunner.Run("bash", ["-c", $"cd {Path.Combine(directory, MirrorTrees.Squeeze)} && md5sum ./netboot/xen/vmlinuz ./netboot/xen/initrd.gz > MD5SUMS"]);
+
+        var (_, ramdisk) = Boot("vm-two");
+        Assert.Equal("a newer stand-in initrd", File.ReadAllText(ramdisk));
+        Assert.Equal(2, AccessLog.Count(mirror, url + MirrorTrees.Squeeze + "netboot/xen/initrd.gz", "GET", 200));
+        var objects = CacheFiles("objects").Select(Path.GetFileName).ToList();
+        Assert.Contains(Sha256(mirrored), objects);
+        Assert.DoesNotContain(old, objects);
+    }
+
+    [Fact]
+    public void A_tampered_initrd_is_refused_with_invalid_source_and_never_cached()
+    {
+        var (directory, url) = MirrorTrees.Debian12(mirror);
+        var initrd = Path.Combine(directory, MirrorTrees.Bookworm, "netboot/xen/initrd.gz");
+        var expected = Sha256(initrd);
+        // Replace the hard link with a copy one byte longer; SHA256SUMS stays as published.
+        var bytes = File.ReadAllBytes(initrd);
+        File.Delete(initrd);
+        File.WriteAllBytes(initrd, [.. bytes, 0]);
+        host.AddVm(MirrorTrees.DebianVm(url, "bookworm"));
+
+        var result = host.RunAsXenopsd();
+        var initrdUrl = url + MirrorTrees.Bookworm + "netboot/xen/initrd.gz";
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"RuntimeError: INVALID_SOURCE\nFile '{initrdUrl}' does not match the sha256 checksum published in {url}{MirrorTrees.Bookworm}SHA256SUMS: "
+            + $"expected {expected}, received {Sha256(initrd)}.\n", result.Stderr);
+        Assert.Empty(host.BootFiles());
+        Assert.Equal("eliloader", host.Vm.PvBootloader);
+        // The kernel was sound and stays cached; nothing of the initrd does, not even a partial file.
+        var kernelSum = Sha256(Path.Combine(directory, MirrorTrees.Bookworm, "netboot/xen/vmlinuz"));
+        Assert.Equal([kernelSum], CacheFiles("objects").Select(Path.GetFileName));
+        Assert.Single(CacheFiles("entries"));
+    }
+
+    [Fact]
+    public void A_damaged_cache_copy_is_noticed_and_fetched_again()
+    {
+        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var mirrored = Path.Combine(directory, MirrorTrees.Squeeze, "netboot/xen/initrd.gz");
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
+        Boot("vm-one");
+        var cached = Path.Combine(CacheDir, "objects", Sha256(mirrored));
+        var damaged = File.ReadAllBytes(cached);
+        damaged[0] ^= 0xff;
+        File.WriteAllBytes(cached, damaged);
+
+        var (_, ramdisk) = Boot("vm-two");
+        Assert.Equal(File.ReadAllBytes(mirrored), File.ReadAllBytes(ramdisk));
+        Assert.Equal(File.ReadAllBytes(mirrored), File.ReadAllBytes(cached));
+        Assert.Equal(2, AccessLog.Count(mirror, url + MirrorTrees.Squeeze + "netboot/xen/initrd.gz", "GET", 200));
+    }
+
+    [Fact]
+    public void The_cache_stays_within_cache_max_size_least_recently_used_out_first()
+    {
+        var (_, squeeze) = MirrorTrees.Debian(mirror, "squeeze");
+        var (_, wheezy) = MirrorTrees.Debian(mirror, "wheezy");
+        host.AddVm(MirrorTrees.DebianVm(squeeze, "squeeze"), "vm-one", 1);
+        host.AddVm(MirrorTrees.DebianVm(wheezy, "wheezy"), "vm-two", 2);
+        Boot("vm-one");
+        var squeezeBytes = Directory.GetFiles(Path.Combine(CacheDir, "objects")).Sum(f => new FileInfo(f).Length);
+        host.Config["cache-max-size"] = squeezeBytes.ToString();
+        Boot("vm-two");
+
+        var listing = host.Run("cache", "list");
+        Assert.Equal(0, listing.ExitCode);
+        Assert.DoesNotContain(squeeze, listing.Stdout);
+        Assert.Contains(wheezy + "dists/wheezy/main/installer-amd64/current/images/netboot/xen/initrd.gz", listing.Stdout);
+        Assert.Contains("2 files", listing.Stdout);
+        Assert.True(Directory.GetFiles(Path.Combine(CacheDir, "objects")).Sum(f => new FileInfo(f).Length) <= squeezeBytes);
+    }
+
+    [Fact]
+    public void An_empty_cache_dir_turns_the_cache_off()
+    {
+        var (_, url) = MirrorTrees.Debian(mirror, "squeeze");
+        host.Config["cache-dir"] = "";
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
+        Boot("vm-one");
+        Boot("vm-two");
+        Assert.Equal(2, AccessLog.Count(mirror, url + MirrorTrees.Squeeze + "netboot/xen/initrd.gz", "GET", 200));
+        Assert.False(Directory.Exists(Path.Combine(host.Directory, "cache")));
+    }
+
+    public void Dispose() => host.Dispose();
+}
