@@ -13,7 +13,7 @@ public sealed class ProgressBar(TextWriter terminal) : IProgressDisplay
     private static readonly TimeSpan RedrawEvery = TimeSpan.FromMilliseconds(100);
 
     private readonly Stopwatch clock = new();
-    private TimeSpan lastDrawn = TimeSpan.MinValue;
+    private TimeSpan? lastDrawn;
     private string? line;
 
     public void Report(string url, long received, long? total)
@@ -38,7 +38,7 @@ public sealed class ProgressBar(TextWriter terminal) : IProgressDisplay
         if (line is not null)
             terminal.WriteLine();
         clock.Reset();
-        lastDrawn = TimeSpan.MinValue;
+        lastDrawn = null;
         line = null;
     }
 

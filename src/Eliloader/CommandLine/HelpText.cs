@@ -22,6 +22,12 @@ public static class HelpText
           --help                 this text
           --version              the version
 
+        Commands for administrators (each with --help):
+          eliloader diagnose     a dry run of a VM's first boot, naming what would fail
+          eliloader restart      a VM back to the start of its install
+          eliloader prefetch     a release's kernel and ramdisk into the image cache ahead of time
+          eliloader cache        list, verify or prune the image cache
+
         Configuration: /etc/eliloader.conf, or the file named by $ELILOADER_CONFIG.
         Exit status: 0 success, 1 an error the toolstack shows (on stderr), 2 usage, 3 pygrub failed.
         """;

@@ -97,6 +97,50 @@ public sealed class DiagnoseTests(NginxMirror mirror) : IDisposable
         AssertNothingWritten();
     }
 
+    [Fact]
+    public void A_diagnosis_names_the_published_checksum_and_fetch_checks_it()
+    {
+        var (directory, url) = MirrorTrees.Debian12(mirror);
+        host.Config["temp-dir"] = host.Directory;
+        host.AddVm(MirrorTrees.DebianVm(url, "bookworm"));
+        var sums = url + MirrorTrees.Bookworm + "SHA256SUMS";
+        var initrd = url + MirrorTrees.Bookworm + "netboot/xen/initrd.gz";
+        var initrdSum = File.ReadAllLines(Path.Combine(directory, MirrorTrees.Bookworm, "SHA256SUMS")).Single(l => l.EndsWith("initrd.gz", StringComparison.Ordinal))[..64];
+
+        var plain = host.Run("diagnose", "--vm", Scenario.VmUuid);
+        Assert.True(plain.ExitCode == 0, plain.Stdout + plain.Stderr);
+        Assert.Contains($"checksum:    {initrd}: sha256:{initrdSum} published in {sums}", plain.Stdout);
+        Assert.DoesNotContain("fetched:", plain.Stdout);
+
+        var fetched = host.Run("diagnose", "--vm", Scenario.VmUuid, "--fetch");
+        Assert.True(fetched.ExitCode == 0, fetched.Stdout + fetched.Stderr);
+        Assert.Contains($"fetched:     {initrd}: {new FileInfo(Path.Combine(directory, MirrorTrees.Bookworm, "netboot/xen/initrd.gz")).Length} bytes, matches the sha256 published in {sums}", fetched.Stdout);
+        Assert.Contains("is named by no guest-installer map", fetched.Stdout);
+        AssertNothingWritten();
+        // The scratch directory went with the run, and the cache was not touched.
+        Assert.Empty(Directory.GetDirectories(host.Directory, "eliloader-*"));
+        Assert.False(Directory.Exists(host.Config["cache-dir"]) && Directory.EnumerateFileSystemEntries(Path.Combine(host.Config["cache-dir"], "objects")).Any());
+    }
+
+    [Fact]
+    public void Fetch_refuses_a_tampered_initrd_with_invalid_source()
+    {
+        var (directory, url) = MirrorTrees.Debian12(mirror);
+        host.Config["temp-dir"] = host.Directory;
+        var initrd = Path.Combine(directory, MirrorTrees.Bookworm, "netboot/xen/initrd.gz");
+        var bytes = File.ReadAllBytes(initrd);
+        File.Delete(initrd);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(initrd, bytes);
+        host.AddVm(MirrorTrees.DebianVm(url, "bookworm"));
+
+        var result = host.Run("diagnose", "--vm", Scenario.VmUuid, "--fetch");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"would FAIL with INVALID_SOURCE: File '{url}{MirrorTrees.Bookworm}netboot/xen/initrd.gz' does not match the sha256 checksum published in {url}{MirrorTrees.Bookworm}SHA256SUMS", result.Stdout);
+        AssertNothingWritten();
+        Assert.Empty(Directory.GetDirectories(host.Directory, "eliloader-*"));
+    }
+
     [Theory]
     [InlineData("diagnose")]
     [InlineData("diagnose --vm")]

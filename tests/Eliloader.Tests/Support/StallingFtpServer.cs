@@ -5,8 +5,8 @@ namespace Eliloader.Tests.Support;
 
 /// <summary>
 /// An FTP server that logs anyone in, says every file has 100000 bytes, and on RETR
-/// sends ten bytes and then nothing. It publishes no checksum lists (…SUMS), so the
-/// stall meets the boot files themselves.
+/// sends ten bytes and then nothing. It has no checksum lists (…SUMS, .treeinfo), so
+/// the stall meets the boot files themselves.
 /// </summary>
 public sealed class StallingFtpServer : LoopbackServer
 {
@@ -31,7 +31,7 @@ public sealed class StallingFtpServer : LoopbackServer
                 case "TYPE":
                     await Write(stream, "200 binary\r\n");
                     break;
-                case "SIZE" when command.EndsWith("SUMS", StringComparison.Ordinal):
+                case "SIZE" when command.EndsWith("SUMS", StringComparison.Ordinal) || command.EndsWith("treeinfo", StringComparison.Ordinal):
                     await Write(stream, "550 no such file\r\n");
                     break;
                 case "SIZE":

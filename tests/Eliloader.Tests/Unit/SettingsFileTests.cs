@@ -52,6 +52,9 @@ public sealed class SettingsFileTests
     [InlineData("boot-dir = relative/dir", "conf line 2: boot-dir: 'relative/dir' is not an absolute path")]
     [InlineData("download-timeout = -1", "conf line 2: download-timeout: '-1' is not a positive whole number")]
     [InlineData("syslog-socket = /x", "conf line 2: key 'syslog-socket' is set twice")]
+    [InlineData("cache-max-size = lots", "conf line 2: cache-max-size: 'lots' is not a size in bytes")]
+    [InlineData("cache-max-size = 9999999999T", "conf line 2: cache-max-size: '9999999999T' is not a size in bytes")]
+    [InlineData("cache-dir = var/cache", "conf line 2: cache-dir: 'var/cache' is not an absolute path")]
     public void Names_the_bad_line(string line, string message)
     {
         var error = Assert.Throws<ApiError>(() => SettingsFile.Parse("conf", ["syslog-socket = /dev/log", line]));
@@ -68,5 +71,31 @@ public sealed class SettingsFileTests
         // Every key is documented in it, commented out.
         foreach (var key in SettingsFile.KnownKeys)
             Assert.Contains(lines, l => l.StartsWith($"# {key} = ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_man_page_covers_every_command_and_key()
+    {
+        var page = File.ReadAllText(Path.Combine(Support.RepoPaths.Root, "packaging", "eliloader.1")).Replace("\\-", "-");
+        foreach (var command in new[] { "diagnose", "restart", "prefetch", "cache" })
+            Assert.Contains($".B eliloader {command}", page);
+        foreach (var key in SettingsFile.KnownKeys)
+            Assert.Contains(key, page);
+    }
+
+    [Theory]
+    [InlineData("100", 100L)]
+    [InlineData("512K", 512L << 10)]
+    [InlineData("3M", 3L << 20)]
+    [InlineData("2g", 2L << 30)]
+    [InlineData("1T", 1L << 40)]
+    public void Cache_max_size_takes_binary_suffixes(string value, long bytes) =>
+        Assert.Equal(bytes, SettingsFile.Parse("conf", [$"cache-max-size = {value}"]).CacheMaxSize);
+
+    [Fact]
+    public void An_empty_cache_dir_turns_the_cache_off()
+    {
+        Assert.Equal("/var/cache/eliloader", new Settings().CacheDir);
+        Assert.Null(SettingsFile.Parse("conf", ["cache-dir ="]).CacheDir);
     }
 }

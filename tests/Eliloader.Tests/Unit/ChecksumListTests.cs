@@ -1,0 +1,74 @@
+using System.Text;
+using Eliloader.Cache;
+using Eliloader.Repositories;
+using Eliloader.Verification;
+
+namespace Eliloader.Tests.Unit;
+
+public sealed class ChecksumListTests
+{
+    private static Stream Text(string text) => new MemoryStream(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void A_sums_file_names_tree_paths_relative_to_its_directory()
+    {
+        var sha = new string('a', 64);
+        var listed = new SumsFile("dists/bookworm/main/installer-amd64/current/images/SHA256SUMS", Digest.Sha256).Read(Text(
+            $"{sha}  ./netboot/xen/vmlinuz\n{sha.ToUpperInvariant()} *./netboot/xen/initrd.gz\nnot a digest line\n{new string('b', 63)}  ./short\n\n")).ToList();
+        Assert.Equal(
+            [
+                ("dists/bookworm/main/installer-amd64/current/images/netboot/xen/vmlinuz", new Digest("sha256", sha)),
+                ("dists/bookworm/main/installer-amd64/current/images/netboot/xen/initrd.gz", new Digest("sha256", sha)),
+            ],
+            listed);
+    }
+
+    [Fact]
+    public void A_sums_file_beyond_its_bound_is_refused()
+    {
+        var huge = new MemoryStream(new byte[ChecksumList.MaxBytes + 1]);
+        Assert.Throws<Formats.LimitExceededException>(() => new SumsFile("MD5SUMS", Digest.Md5).Read(huge).ToList());
+    }
+
+    [Fact]
+    public void Treeinfo_checksums_give_algorithm_and_digest_per_path()
+    {
+        var md5 = new string('c', 32);
+        var listed = new TreeInfoChecksums(".treeinfo").Read(Text(
+            $"[general]\nname = x\n[checksums]\nimages/pxeboot/vmlinuz = sha256:{new string('d', 64)}\nimages/pxeboot/initrd.img = md5:{md5}\nimages/boot.iso = crc32:1234\n")).ToList();
+        Assert.Equal(
+            [("images/pxeboot/vmlinuz", new Digest("sha256", new string('d', 64))), ("images/pxeboot/initrd.img", new Digest("md5", md5))],
+            listed);
+    }
+
+    [Theory]
+    [InlineData("sha512", 128, true)]
+    [InlineData("SHA1", 40, true)]
+    [InlineData("md5", 31, false)]
+    [InlineData("crc32", 8, false)]
+    public void Only_known_algorithms_with_digests_of_their_length_are_taken(string algorithm, int length, bool taken) =>
+        Assert.Equal(taken, Digest.TryCreate(algorithm, new string('e', length)) is not null);
+
+    [Fact]
+    public void A_cache_entry_survives_its_text_form()
+    {
+        var entry = new CacheEntry("http://mirror/x/initrd.gz", new string('f', 64), new string('0', 32), 1234,
+            new Validators("\"abc-123\"", "Mon, 06 Jul 2026 18:34:10 GMT"), DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        Assert.Equal(entry, CacheEntry.Parse(entry.Lines()));
+        Assert.True(entry.Storable);
+    }
+
+    [Fact]
+    public void A_validator_with_a_line_break_is_never_stored()
+    {
+        var forged = new CacheEntry("http://mirror/x", new string('f', 64), null, 1, new Validators("\"x\"\nsha256=" + new string('0', 64), null), DateTimeOffset.UnixEpoch);
+        Assert.False(forged.Storable);
+    }
+
+    [Fact]
+    public void An_entry_without_a_sound_digest_is_not_read()
+    {
+        Assert.Null(CacheEntry.Parse(["url=http://x", "sha256=../../etc/passwd", "length=1", "fetched=1"]));
+        Assert.Null(CacheEntry.Parse(["url=http://x", "length=1", "fetched=1"]));
+    }
+}
