@@ -47,6 +47,10 @@ for f in "$work"/boot/*; do
 	printf '%s  %8d bytes  %s %s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$same" "$src"
 done
 echo
+echo "== the image cache that boot filled (checked against the mirror's MD5SUMS first);"
+echo "   the next VM's first boot asks the mirror whether each file changed and copies it from here"
+ELILOADER_CONFIG="$work/eliloader.conf" dist/eliloader cache list
+echo
 echo "== what changed on the VM"
 dotnet tests/XapiSimulator/bin/Release/net10.0/XapiSimulator.dll diff "$work/state.before.json" "$work/state.json"
 echo

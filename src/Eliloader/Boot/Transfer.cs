@@ -21,18 +21,35 @@ public static class Transfer
         if (source.Length > limit)
             throw TooLarge(source.Url, limit);
         using var digests = new DigestSet(algorithms);
-        var buffer = new byte[BufferSize];
+        // Two buffers: the next chunk arrives from the source while this one is written
+        // and hashed, so verifying a download costs little more than receiving it.
+        byte[][] buffers = [new byte[BufferSize], new byte[BufferSize]];
         long total = 0;
-        int read;
-        while ((read = ReadSome(source, buffer, total)) > 0)
+        var current = 0;
+        var pending = Task.Run(() => ReadSome(source, buffers[0], 0));
+        try
         {
-            if (total + read > limit)
-                throw TooLarge(source.Url, limit);
-            foreach (var target in targets)
-                target.Write(buffer, 0, read);
-            digests.Append(buffer.AsSpan(0, read));
-            total += read;
-            progress.Report(source.Url, total, source.Length);
+            int read;
+            while ((read = pending.GetAwaiter().GetResult()) > 0)
+            {
+                if (total + read > limit)
+                    throw TooLarge(source.Url, limit);
+                var received = total + read;
+                var next = 1 - current;
+                pending = Task.Run(() => ReadSome(source, buffers[next], received));
+                foreach (var target in targets)
+                    target.Write(buffers[current], 0, read);
+                digests.Append(buffers[current].AsSpan(0, read));
+                total = received;
+                current = next;
+                progress.Report(source.Url, total, source.Length);
+            }
+        }
+        finally
+        {
+            // The source is disposed by the caller: no read may still be running then.
+            if (!pending.IsCompleted)
+                ((IAsyncResult)pending).AsyncWaitHandle.WaitOne();
         }
         progress.Finish();
         if (source.Length is { } expected && total != expected)
