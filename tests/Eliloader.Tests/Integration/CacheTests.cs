@@ -62,6 +62,30 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
     }
 
     [Fact]
+    public void Two_hosts_sharing_one_cache_dir_download_each_file_once()
+    {
+        // Two dom0s of a pool (each its own XenAPI, xenstore and boot directory) with
+        // cache-dir on the same storage: the locks are on the shared files, not in a host.
+        var (_, url) = MirrorTrees.Debian(mirror, "wheezy");
+        using var other = new Scenario();
+        other.Config["cache-dir"] = CacheDir;
+        var runs = new List<RunningEliloader>();
+        foreach (var (pool, index) in new[] { host, other }.SelectMany(h => Enumerable.Range(0, 10).Select(i => (h, i))))
+            pool.AddVm(MirrorTrees.DebianVm(url, "wheezy"), $"vm-{index}", 10 + index);
+        host.WriteConfig();
+        other.WriteConfig();
+        foreach (var pool in new[] { host, other })
+            runs.AddRange(Enumerable.Range(0, 10).Select(i => new RunningEliloader(pool, "-q", "--vm", $"vm-{i}", "")));
+        var results = runs.Select(run => run.Finish(TimeSpan.FromMinutes(2))).ToList();
+        runs.ForEach(run => run.Dispose());
+
+        Assert.All(results, result => Assert.True(result.ExitCode == 0, result.Stderr));
+        Assert.Equal((20, 20), (host.BootFiles().Length, other.BootFiles().Length));
+        foreach (var file in new[] { "vmlinuz", "initrd.gz" })
+            Assert.Equal(1, AccessLog.Count(mirror, url + MirrorTrees.Images("wheezy") + "netboot/xen/" + file, "GET", 200));
+    }
+
+    [Fact]
     public void A_second_boot_revalidates_and_copies_from_the_cache_never_handing_out_its_own_file()
     {
         var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
