@@ -46,6 +46,14 @@ public sealed class PeekableStream(Stream inner) : ForwardReadStream
         return read;
     }
 
+    /// <summary>Gives back bytes a decoder read past the end of its data: they are read again next.</summary>
+    public void PushBack(ReadOnlySpan<byte> bytes)
+    {
+        pending = [.. bytes, .. pending.AsSpan(start)];
+        start = 0;
+        consumed -= bytes.Length;
+    }
+
     /// <summary>Skips NUL bytes (padding between initramfs segments); the count skipped.</summary>
     public long SkipZeros()
     {

@@ -137,6 +137,38 @@ public sealed class CpioTests : IDisposable
         Assert.Equal("#!/bin/sh\necho patched\n", File.ReadAllText(Path.Combine(ours, "init")));
     }
 
+    [Theory]
+    [InlineData("bin/sh")]
+    [InlineData("bin/busybox")]
+    public void Overlay_replacing_one_name_of_a_vendor_hard_link_equals_gnu_cpio(string replaced)
+    {
+        // The vendor's bin/busybox and bin/sh are one file, its data on the last link
+        // (bin/sh). Replacing either name must leave the other with the vendor's data;
+        // the overlay's own hard-link pair must stay one file.
+        var vendorTree = Tree("vendor", "vendor");
+        var overlayTree = Path.Combine(work, "overlay");
+        Shell.Run($"""
+            mkdir -p {overlayTree}/bin {overlayTree}/sbin
+            echo replacement > {overlayTree}/{replaced}
+            echo linked > {overlayTree}/sbin/one; ln {overlayTree}/sbin/one {overlayTree}/sbin/two
+            """);
+        var vendor = Archive(vendorTree, "newc", Path.Combine(work, "vendor.cpio"));
+        var overlay = Archive(overlayTree, "newc", Path.Combine(work, "overlay.cpio"));
+        var patched = Path.Combine(work, "patched.cpio");
+        using (var input = File.OpenRead(vendor))
+        using (var output = File.Create(patched))
+            InitramfsOverlay.Rewrite(input, () => File.OpenRead(overlay), output, 64 << 20, Limits);
+
+        var ours = Path.Combine(work, "ours");
+        var reference = Path.Combine(work, "reference");
+        Shell.Run($"mkdir {ours} {reference} && cd {ours} && cpio -idm --quiet < {patched}");
+        Shell.Run($"cd {reference} && cpio -idum --quiet < {vendor} && cpio -idum --quiet < {overlay}");
+        AssertSameTree(reference, ours);
+        var kept = replaced == "bin/sh" ? "bin/busybox" : "bin/sh";
+        Assert.Equal(70001, new FileInfo(Path.Combine(ours, kept)).Length);
+        Assert.Equal(Shell.Run($"stat -c %i {ours}/sbin/one"), Shell.Run($"stat -c %i {ours}/sbin/two"));
+    }
+
     [Fact]
     public void An_uncompressed_microcode_segment_then_a_compressed_one_are_read_as_the_kernel_reads_them()
     {

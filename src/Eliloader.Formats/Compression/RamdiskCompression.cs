@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.LZMA;
 using SharpCompress.Compressors.Xz;
@@ -28,16 +27,22 @@ public static class RamdiskDecompression
         _ => RamdiskCompression.None,
     };
 
-    /// <summary>A stream of the decompressed bytes; gzip and bzip2 members that follow one another are read as one.</summary>
-    public static Stream Open(RamdiskCompression compression, Stream input) => compression switch
+    /// <summary>
+    /// A stream of the decompressed bytes; gzip and bzip2 members that follow one another
+    /// are read as one. Only after gzip is the input left exactly where the compressed
+    /// data ends (<see cref="EndsExactly"/>); the other decoders may read past it.
+    /// </summary>
+    public static Stream Open(RamdiskCompression compression, PeekableStream input) => compression switch
     {
-        RamdiskCompression.Gzip => new GZipStream(input, CompressionMode.Decompress, leaveOpen: true),
+        RamdiskCompression.Gzip => new GzipMembers(input),
         RamdiskCompression.Xz => new XZStream(input),
         RamdiskCompression.LzmaAlone => OpenLzmaAlone(input),
         RamdiskCompression.Bzip2 => BZip2Stream.Create(input, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true, tolerateTruncatedStream: false),
         RamdiskCompression.Zstd => new ZstdSharp.DecompressionStream(input, 1 << 17, checkEndOfStream: true, leaveOpen: true),
         _ => input,
     };
+
+    public static bool EndsExactly(RamdiskCompression compression) => compression == RamdiskCompression.Gzip;
 
     /// <summary>LZMA-alone: five property bytes and the 64-bit unpacked size (all ones when unknown), then the stream.</summary>
     private static LzmaStream OpenLzmaAlone(Stream input)

@@ -19,11 +19,28 @@ public static class InitramfsOverlay
         var inodes = new Dictionary<(int Source, uint Major, uint Minor, uint Inode), uint>();
 
         var reader = new InitramfsReader(vendor, maxUnpackedBytes, limits);
+        var links = new PendingLinks();
         while (reader.GetNextEntry() is { } entry)
         {
-            if (!replaced.Contains(CpioNames.Normalize(entry.Name)))
-                writer.WriteEntry(Renumbered(entry, 0, inodes), reader.DataStream);
+            var kept = !replaced.Contains(CpioNames.Normalize(entry.Name));
+            if (PendingLinks.IsEarlierLink(entry))
+            {
+                if (kept)
+                    links.Hold(entry);
+                continue;
+            }
+            // The names before it that survive are written now; if the overlay replaces
+            // the one carrying the data, the last survivor carries it instead, so the
+            // vendor's other names keep the content GNU cpio would have left them.
+            var survivors = links.Release(entry);
+            var carrier = kept ? entry : survivors.LastOrDefault();
+            foreach (var link in survivors.Where(link => link != carrier))
+                writer.WriteEntry(Renumbered(link, 0, inodes), null);
+            if (carrier is not null)
+                writer.WriteEntry(Renumbered(carrier with { DataLength = entry.DataLength }, 0, inodes), reader.DataStream);
         }
+        foreach (var link in links.Remaining())
+            writer.WriteEntry(Renumbered(link, 0, inodes), null);
         using (var overlay = openOverlay())
         {
             var overlayReader = new InitramfsReader(overlay, maxUnpackedBytes, limits);

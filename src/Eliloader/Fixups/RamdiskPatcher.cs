@@ -29,12 +29,14 @@ public sealed class RamdiskPatcher(Settings settings, GuestInstallerMaps maps, B
         {
             using (image)
             {
-                var head = new byte[6];
-                var headLength = vendor.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-                vendor.Position = 0;
-                var compression = Formats.Compression.RamdiskDecompression.Detect(head.AsSpan(0, headLength));
-                using (var unpacked = new BoundedReadStream(Formats.Compression.RamdiskDecompression.Open(compression, vendor), limit))
+                var compressed = new PeekableStream(vendor);
+                var compression = Formats.Compression.RamdiskDecompression.Detect(compressed.Peek(6));
+                using (var unpacked = new BoundedReadStream(Formats.Compression.RamdiskDecompression.Open(compression, compressed), limit))
                     unpacked.CopyTo(image);
+                // Padding may follow the image's compressed data; anything else is not the image.
+                compressed.SkipZeros();
+                if (Formats.Compression.RamdiskDecompression.EndsExactly(compression) && !compressed.Peek(1).IsEmpty)
+                    throw new InvalidDataException($"data follows the compressed ext2 image at byte {compressed.Position}");
                 Formats.Ext2.Ext2Overlay.Rewrite(image, () => File.OpenRead(overlay), output, Limits, (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             }
         }
