@@ -13,15 +13,18 @@ namespace Eliloader.Repositories;
 public sealed class NfsMount : IDisposable
 {
     private readonly string umount;
+    private readonly TimeSpan timeout;
     private readonly Action<string> log;
     private readonly Lock gate = new();
     private bool mounted;
 
     public string MountPoint { get; }
 
-    public NfsMount(NfsExport export, string repository, string mount, string umount, string tempDir, RunCleanup cleanup, Action<string> log)
+    /// <param name="timeout">How long mount and umount may take: a dead NFS server must not hang the VM start.</param>
+    public NfsMount(NfsExport export, string repository, string mount, string umount, string tempDir, TimeSpan timeout, RunCleanup cleanup, Action<string> log)
     {
         this.umount = umount;
+        this.timeout = timeout;
         this.log = log;
         MountPoint = Path.Combine(tempDir, "nfs-repo-" + RandomNumberGenerator.GetHexString(12, lowercase: true));
         Directory.CreateDirectory(MountPoint, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -30,10 +33,21 @@ public sealed class NfsMount : IDisposable
         lock (gate)
             mounted = true;
         // Read-only as before; nosuid and nodev as well, since the export is the guest's side.
-        var (status, output) = Run(mount, ["-t", "nfs", "-o", "ro,nosuid,nodev", export.MountSource, MountPoint]);
-        if (status != 0)
+        ChildResult result;
+        try
         {
-            log($"mount {export.MountSource} failed ({status}): {output}");
+            result = ChildProcess.Run(mount, ["-t", "nfs", "-o", "ro,nosuid,nodev", export.MountSource, MountPoint], timeout);
+        }
+        catch (ChildProcessException e)
+        {
+            // Killed or never started: whether it mounted is unknown, so Dispose tries to unmount.
+            log($"mount {export.MountSource}: {e.Message}");
+            Dispose();
+            throw new ApiError(ApiError.InvalidSource, $"nfs repo {repository}");
+        }
+        if (result.ExitCode != 0)
+        {
+            log($"mount {export.MountSource} failed ({result.ExitCode}): {(result.Stdout + result.Stderr).Trim()}");
             lock (gate)
                 mounted = false;
             Dispose();
@@ -70,12 +84,12 @@ public sealed class NfsMount : IDisposable
         }
     }
 
-    /// <summary>Runs mount or umount. They have no time bound yet: a hung NFS server hangs the mount.</summary>
-    private static (int Status, string Output) Run(string program, string[] args)
+    /// <summary>Runs umount within the time bound; a failure or a timeout is a status, for the lazy detach to follow.</summary>
+    private (int Status, string Output) Run(string program, string[] args)
     {
         try
         {
-            var result = ChildProcess.Run(program, args, Timeout.InfiniteTimeSpan);
+            var result = ChildProcess.Run(program, args, timeout);
             return (result.ExitCode, (result.Stdout + result.Stderr).Trim());
         }
         catch (ChildProcessException e)

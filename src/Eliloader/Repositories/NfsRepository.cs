@@ -1,4 +1,5 @@
 using Eliloader.Boot;
+using Eliloader.Configuration;
 
 namespace Eliloader.Repositories;
 
@@ -7,10 +8,10 @@ public sealed class NfsRepository(NfsMount mount, LocalTreeRepository tree) : IR
 {
     /// <param name="repository">install-repository as the user wrote it.</param>
     /// <param name="url">The same with a trailing "/", the prefix of every path in messages.</param>
-    public static NfsRepository Open(string repository, string url, string mountCommand, string umountCommand, string tempDir, RunCleanup cleanup, Action<string> log)
+    public static NfsRepository Open(string repository, string url, Settings settings, RunCleanup cleanup, Action<string> log)
     {
         var export = NfsExport.Parse(repository);
-        var mount = new NfsMount(export, repository, mountCommand, umountCommand, tempDir, cleanup, log);
+        var mount = new NfsMount(export, repository, settings.Mount, settings.Umount, settings.TempDir, TimeSpan.FromSeconds(settings.DownloadTimeout), cleanup, log);
         return new NfsRepository(mount, new LocalTreeRepository(mount.MountPoint, url, log));
     }
 

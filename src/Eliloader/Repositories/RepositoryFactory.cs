@@ -25,7 +25,7 @@ public static class RepositoryFactory
                     throw new ApiError(ApiError.InvalidSource, $"'{location.Url}' is not a valid ftp URL.");
                 return new FtpRepository(location.Url, TimeSpan.FromSeconds(settings.DownloadTimeout), log);
             case RepositoryKind.Nfs:
-                return NfsRepository.Open(request.Repository!, location.Url, settings.Mount, settings.Umount, settings.TempDir, cleanup, log);
+                return NfsRepository.Open(request.Repository!, location.Url, settings, cleanup, log);
             default: // RepositoryKind.Cdrom
                 return new IsoRepository(image, log);
         }

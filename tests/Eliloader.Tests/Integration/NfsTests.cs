@@ -85,6 +85,21 @@ public sealed class NfsTests : IDisposable
     }
 
     [Fact]
+    public void A_mount_that_hangs_is_killed_after_download_timeout_and_undone()
+    {
+        // The stand-in mounts, then hangs as mount.nfs does on a dead server.
+        mount = new StandInMount(host, lingerSeconds: 60);
+        host.Config["download-timeout"] = "2";
+        var started = DateTime.UtcNow;
+        var result = Install($"nfs:nfs.example:{Centos5}");
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the hung mount held the VM start");
+        Assert.Equal($"RuntimeError: INVALID_SOURCE\nnfs repo nfs:nfs.example:{Centos5}\n", result.Stderr);
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains("did not finish within 2 seconds"));
+        AssertNothingLeft();
+        Assert.Empty(host.BootFiles());
+    }
+
+    [Fact]
     public void A_missing_file_unmounts_before_failing()
     {
         var empty = Path.Combine(host.Directory, "empty-export");
