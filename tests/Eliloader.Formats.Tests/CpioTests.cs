@@ -104,6 +104,27 @@ public sealed class CpioTests : IDisposable
         Assert.Equal(Shell.Run($"stat -c '%F %t,%T %a' {expected}/dev/console"), Shell.Run($"stat -c '%F %t,%T %a' {actual}/dev/console"));
     }
 
+    /// <summary>
+    /// Lays the overlay tree's archive over the vendor archive in process, and checks the
+    /// result unpacks to the tree GNU cpio makes from the vendor archive and then the
+    /// overlay; returns where ours was unpacked.
+    /// </summary>
+    private string PatchAndCompareWithGnuCpio(string vendor, string decompress, string overlayTree)
+    {
+        var overlay = Archive(overlayTree, "newc", Path.Combine(work, "overlay.cpio"));
+        var patched = Path.Combine(work, "patched.cpio");
+        using (var input = File.OpenRead(vendor))
+        using (var output = File.Create(patched))
+            InitramfsOverlay.Rewrite(input, () => File.OpenRead(overlay), output, 64 << 20, Limits);
+
+        var ours = Path.Combine(work, "ours");
+        var reference = Path.Combine(work, "reference");
+        Shell.Run($"mkdir {ours} {reference} && cd {ours} && cpio -idm --quiet < {patched}");
+        Shell.Run($"cd {reference} && {decompress} < {vendor} | cpio -idum --quiet && cpio -idum --quiet < {overlay}");
+        AssertSameTree(reference, ours);
+        return ours;
+    }
+
     [Theory]
     [InlineData("gzip -9n", "gzip")]
     [InlineData("xz --check=crc32", "xz")]
@@ -123,17 +144,7 @@ public sealed class CpioTests : IDisposable
             """);
         var vendor = Path.Combine(work, "vendor.cpio." + name);
         Shell.Run($"cd {vendorTree} && find . | LC_ALL=C sort | cpio -o -H newc --quiet | {compress} > {vendor}");
-        var overlay = Archive(overlayTree, "newc", Path.Combine(work, "overlay.cpio"));
-        var patched = Path.Combine(work, "patched.cpio");
-        using (var input = File.OpenRead(vendor))
-        using (var output = File.Create(patched))
-            InitramfsOverlay.Rewrite(input, () => File.OpenRead(overlay), output, 64 << 20, Limits);
-
-        var ours = Path.Combine(work, "ours");
-        var reference = Path.Combine(work, "reference");
-        Shell.Run($"mkdir {ours} {reference} && cd {ours} && cpio -idm --quiet < {patched}");
-        Shell.Run($"cd {reference} && {compress.Split(' ')[0]} -dc < {vendor} | cpio -idum --quiet && cpio -idum --quiet < {overlay}");
-        AssertSameTree(reference, ours);
+        var ours = PatchAndCompareWithGnuCpio(vendor, $"{compress.Split(' ')[0]} -dc", overlayTree);
         Assert.Equal("#!/bin/sh\necho patched\n", File.ReadAllText(Path.Combine(ours, "init")));
     }
 
@@ -153,17 +164,7 @@ public sealed class CpioTests : IDisposable
             echo linked > {overlayTree}/sbin/one; ln {overlayTree}/sbin/one {overlayTree}/sbin/two
             """);
         var vendor = Archive(vendorTree, "newc", Path.Combine(work, "vendor.cpio"));
-        var overlay = Archive(overlayTree, "newc", Path.Combine(work, "overlay.cpio"));
-        var patched = Path.Combine(work, "patched.cpio");
-        using (var input = File.OpenRead(vendor))
-        using (var output = File.Create(patched))
-            InitramfsOverlay.Rewrite(input, () => File.OpenRead(overlay), output, 64 << 20, Limits);
-
-        var ours = Path.Combine(work, "ours");
-        var reference = Path.Combine(work, "reference");
-        Shell.Run($"mkdir {ours} {reference} && cd {ours} && cpio -idm --quiet < {patched}");
-        Shell.Run($"cd {reference} && cpio -idum --quiet < {vendor} && cpio -idum --quiet < {overlay}");
-        AssertSameTree(reference, ours);
+        var ours = PatchAndCompareWithGnuCpio(vendor, "cat", overlayTree);
         var kept = replaced == "bin/sh" ? "bin/busybox" : "bin/sh";
         Assert.Equal(70001, new FileInfo(Path.Combine(ours, kept)).Length);
         Assert.Equal(Shell.Run($"stat -c %i {ours}/sbin/one"), Shell.Run($"stat -c %i {ours}/sbin/two"));

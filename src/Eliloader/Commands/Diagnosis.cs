@@ -84,7 +84,7 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
         string? ramdisk;
         using (var repository = RepositoryFactory.Open(location, request, options.Image, settings, cleanup, log))
         {
-            var paths = family.Locate(request, location, repository, (url, exists) => Line("look", $"{url}: {(exists ? "found" : "missing")}"));
+            var paths = family.Locate(request, location, repository, (url, lookup) => Line("look", $"{url}: {(lookup.Exists ? "found" : "missing")} ({lookup.Answer})"));
             var published = PublishedChecksums.For(repository, family, paths, log);
             Size(repository, published, paths.Kernel, limits.Kernel, "kernel");
             if (paths.Ramdisk is not null)

@@ -53,8 +53,8 @@ public abstract class DistroFamily
     /// </summary>
     public virtual IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image) => [];
 
-    /// <param name="observe">Told of every file looked for (its URL) and whether it exists, for diagnosis.</param>
-    public BootFilePaths Locate(InstallRequest request, RepositoryLocation location, IRepository repository, Action<string, bool>? observe = null)
+    /// <param name="observe">Told of every file looked for (its URL) and what looking found, for diagnosis.</param>
+    public BootFilePaths Locate(InstallRequest request, RepositoryLocation location, IRepository repository, Action<string, Lookup>? observe = null)
     {
         string? reported = null;
         foreach (var candidate in Candidates(request, location, repository))
@@ -63,9 +63,9 @@ public abstract class DistroFamily
                 .OfType<string>()
                 .FirstOrDefault(path =>
                 {
-                    var exists = repository.Exists(path);
-                    observe?.Invoke(repository.Describe(path), exists);
-                    return !exists;
+                    var lookup = repository.Look(path);
+                    observe?.Invoke(repository.Describe(path), lookup);
+                    return !lookup.Exists;
                 });
             if (missing is null)
                 return candidate;

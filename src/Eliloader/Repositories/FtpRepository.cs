@@ -28,18 +28,20 @@ public sealed partial class FtpRepository : IRepository
 
     public string Describe(string path) => baseUrl + path;
 
-    public bool Exists(string path)
+    public bool Exists(string path) => Look(path).Exists;
+
+    public Lookup Look(string path)
     {
         try
         {
             var size = Session().Send("SIZE " + ServerPath(path));
             log($"FTP SIZE {Describe(path)}: {size.Text}");
-            return size.Code == 213;
+            return new Lookup(size.Code == 213, "FTP " + size.Text);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or SourceUnavailableException)
         {
             log($"FTP {Describe(path)}: {e.Message}");
-            return false;
+            return new Lookup(false, e.Message);
         }
     }
 

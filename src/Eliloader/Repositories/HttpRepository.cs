@@ -40,7 +40,9 @@ public sealed class HttpRepository : IRepository
 
     public string Describe(string path) => baseUrl + path;
 
-    public bool Exists(string path)
+    public bool Exists(string path) => Look(path).Exists;
+
+    public Lookup Look(string path)
     {
         var url = Describe(path);
         try
@@ -51,14 +53,14 @@ public sealed class HttpRepository : IRepository
             if (response.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented)
             {
                 using var probe = Send(HttpMethod.Get, url);
-                return probe.StatusCode == HttpStatusCode.OK;
+                return new Lookup(probe.StatusCode == HttpStatusCode.OK, $"HEAD refused, GET {(int)probe.StatusCode}");
             }
-            return response.StatusCode == HttpStatusCode.OK;
+            return new Lookup(response.StatusCode == HttpStatusCode.OK, $"HTTP {(int)response.StatusCode}");
         }
         catch (SourceUnavailableException e)
         {
             log($"HEAD {url}: {e.Reason}");
-            return false;
+            return new Lookup(false, e.Reason);
         }
     }
 

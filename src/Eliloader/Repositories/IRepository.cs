@@ -11,6 +11,13 @@ public interface IRepository : IDisposable
 
     bool Exists(string path);
 
+    /// <summary>Whether a path exists and what the source answered (an HTTP status, an FTP reply), for a diagnosis.</summary>
+    Lookup Look(string path)
+    {
+        var exists = Exists(path);
+        return new Lookup(exists, exists ? "present" : "no such file");
+    }
+
     /// <summary>Opens a file of the tree for streaming; throws <see cref="SourceUnavailableException"/> when it cannot.</summary>
     RemoteFile Open(string path);
 
@@ -21,6 +28,9 @@ public interface IRepository : IDisposable
     /// </summary>
     RemoteFile OpenIfChanged(string path, Validators? known) => Open(path);
 }
+
+/// <summary>What looking for a path found.</summary>
+public sealed record Lookup(bool Exists, string Answer);
 
 /// <summary>An open file of a repository: its data as a stream and its length when the source states one.</summary>
 /// <param name="Validators">What identifies this version of the file at its source, when the source says.</param>

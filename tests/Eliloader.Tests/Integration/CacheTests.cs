@@ -29,6 +29,15 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
         return (kernel, ramdisk!);
     }
 
+    /// <summary>The squeeze tree under a URL of this test's own, and two VMs (vm-one, vm-two) installing from it.</summary>
+    private (string Directory, string Url) SqueezeForTwoVms()
+    {
+        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
+        return (directory, url);
+    }
+
     private string[] CacheFiles(string part) =>
         Directory.Exists(Path.Combine(CacheDir, part)) ? Directory.GetFiles(Path.Combine(CacheDir, part)) : [];
 
@@ -88,10 +97,8 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
     [Fact]
     public void A_second_boot_revalidates_and_copies_from_the_cache_never_handing_out_its_own_file()
     {
-        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var (directory, url) = SqueezeForTwoVms();
         var initrd = url + MirrorTrees.Squeeze + "netboot/xen/initrd.gz";
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
         var first = Boot("vm-one");
         var second = Boot("vm-two");
 
@@ -111,10 +118,8 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
     [Fact]
     public void A_changed_file_on_the_mirror_is_downloaded_again_and_replaces_the_old_copy()
     {
-        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var (directory, url) = SqueezeForTwoVms();
         var mirrored = Path.Combine(directory, MirrorTrees.Squeeze, "netboot/xen/initrd.gz");
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
         Boot("vm-one");
         var old = Sha256(mirrored);
         File.WriteAllText(mirrored, "a newer stand-in initrd");
@@ -157,10 +162,8 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
     [Fact]
     public void A_damaged_cache_copy_is_noticed_and_fetched_again()
     {
-        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var (directory, url) = SqueezeForTwoVms();
         var mirrored = Path.Combine(directory, MirrorTrees.Squeeze, "netboot/xen/initrd.gz");
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
         Boot("vm-one");
         var cached = Path.Combine(CacheDir, "objects", Sha256(mirrored));
         var damaged = File.ReadAllBytes(cached);
@@ -196,10 +199,8 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
     [Fact]
     public void An_empty_cache_dir_turns_the_cache_off()
     {
-        var (_, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var (_, url) = SqueezeForTwoVms();
         host.Config["cache-dir"] = "";
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-one", 1);
-        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"), "vm-two", 2);
         Boot("vm-one");
         Boot("vm-two");
         Assert.Equal(2, AccessLog.Count(mirror, url + MirrorTrees.Squeeze + "netboot/xen/initrd.gz", "GET", 200));

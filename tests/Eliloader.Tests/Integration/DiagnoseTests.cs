@@ -31,7 +31,7 @@ public sealed class DiagnoseTests(NginxMirror mirror) : IDisposable
         host.AddVm(otherConfig);
         var diagnosis = host.Run("diagnose", "--vm", Scenario.VmUuid);
         Assert.True(diagnosis.ExitCode == 0, diagnosis.Stdout + diagnosis.Stderr);
-        Assert.Contains($"look:        {mirror.HttpUrl}{Images}vmlinuz: found", diagnosis.Stdout);
+        Assert.Contains($"look:        {mirror.HttpUrl}{Images}vmlinuz: found (HTTP 200)", diagnosis.Stdout);
         Assert.Contains("install-arch: amd64", diagnosis.Stdout);
         Assert.Contains("install-round: 1 (default)", diagnosis.Stdout);
         Assert.Contains("result: a real first boot would succeed", diagnosis.Stdout);
@@ -93,7 +93,7 @@ public sealed class DiagnoseTests(NginxMirror mirror) : IDisposable
         Assert.False(root.GetProperty("ok").GetBoolean());
         Assert.Equal("INVALID_SOURCE", root.GetProperty("error").GetProperty("code").GetString());
         Assert.Contains(root.GetProperty("findings").EnumerateArray(), f =>
-            f.GetProperty("step").GetString() == "look" && f.GetProperty("detail").GetString()!.EndsWith("/dists/sid/main/installer-amd64/current/images/netboot/xen/vmlinuz: missing", StringComparison.Ordinal));
+            f.GetProperty("step").GetString() == "look" && f.GetProperty("detail").GetString()!.EndsWith("/dists/sid/main/installer-amd64/current/images/netboot/xen/vmlinuz: missing (HTTP 404)", StringComparison.Ordinal));
         AssertNothingWritten();
     }
 
