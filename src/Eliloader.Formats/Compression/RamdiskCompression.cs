@@ -28,21 +28,24 @@ public static class RamdiskDecompression
     };
 
     /// <summary>
-    /// A stream of the decompressed bytes; gzip and bzip2 members that follow one another
-    /// are read as one. Only after gzip is the input left exactly where the compressed
-    /// data ends (<see cref="EndsExactly"/>); the other decoders may read past it.
+    /// A stream of the decompressed bytes; gzip members and bzip2 streams that follow one
+    /// another are read as one. Every decoder but zstd's stops exactly where its data
+    /// ends (<see cref="EndsExactly"/>), leaving the rest of the input to the caller.
+    /// A decoder's complaint about damaged data is an InvalidDataException.
     /// </summary>
-    public static Stream Open(RamdiskCompression compression, PeekableStream input) => compression switch
+    public static Stream Open(RamdiskCompression compression, PeekableStream input) => new DecoderErrors(compression switch
     {
-        RamdiskCompression.Gzip => new GzipMembers(input),
+        RamdiskCompression.Gzip => new ConsecutiveMembers(input, [0x1F, 0x8B], member => new GzipMember(member)),
         RamdiskCompression.Xz => new XZStream(input),
         RamdiskCompression.LzmaAlone => OpenLzmaAlone(input),
-        RamdiskCompression.Bzip2 => BZip2Stream.Create(input, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true, tolerateTruncatedStream: false),
+        RamdiskCompression.Bzip2 => new ConsecutiveMembers(input, "BZh"u8.ToArray(), member =>
+            BZip2Stream.Create(member, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: false, leaveOpen: true, tolerateTruncatedStream: false)),
         RamdiskCompression.Zstd => new ZstdSharp.DecompressionStream(input, 1 << 17, checkEndOfStream: true, leaveOpen: true),
         _ => input,
-    };
+    }, compression);
 
-    public static bool EndsExactly(RamdiskCompression compression) => compression == RamdiskCompression.Gzip;
+    /// <summary>Whether the input is left exactly where the compressed data ends; zstd's decoder reads ahead.</summary>
+    public static bool EndsExactly(RamdiskCompression compression) => compression != RamdiskCompression.Zstd;
 
     /// <summary>LZMA-alone: five property bytes and the 64-bit unpacked size (all ones when unknown), then the stream.</summary>
     private static LzmaStream OpenLzmaAlone(Stream input)

@@ -5,54 +5,51 @@ using System.IO.Hashing;
 namespace Eliloader.Formats.Compression;
 
 /// <summary>
-/// The decompressed bytes of one or more consecutive gzip members, each checked
-/// against its trailer (CRC-32 and length), and the input left exactly after the last
-/// member, as the kernel's initramfs unpacker leaves it: what follows (another
-/// segment, padding, or garbage) is then the caller's to judge. The inflater reads
-/// ahead, so the end of a member is found by its trailer in the bytes it was given,
-/// and the bytes past it are handed back to the input.
+/// The decompressed bytes of one gzip member, checked against its trailer (CRC-32 and
+/// length), and the input left exactly after the member, as the kernel's initramfs
+/// unpacker leaves it. The inflater reads ahead, so the end of the member is found by
+/// its trailer in the bytes it was given, and the bytes past it are handed back to
+/// the input.
 /// </summary>
-public sealed class GzipMembers(PeekableStream input) : ForwardReadStream
+public sealed class GzipMember : ForwardReadStream
 {
     private const byte Deflate = 8;
     private const int HeaderCrcFlag = 0x02, ExtraFlag = 0x04, NameFlag = 0x08, CommentFlag = 0x10, ReservedFlags = 0xE0;
     private const int MaxHeaderText = 1 << 16;
     private const int TrailerLength = 8;
 
+    private readonly PeekableStream input;
     private readonly Crc32 crc = new();
+    private readonly TailRecorder tail;
     private DeflateStream? inflater;
-    private TailRecorder? tail;
     private uint length;
-    private int members;
-    private bool ended;
+
+    /// <summary>Reads the member's header; the inflating follows as the member is read.</summary>
+    public GzipMember(PeekableStream input)
+    {
+        this.input = input;
+        ReadHeader();
+        tail = new TailRecorder(input);
+        inflater = new DeflateStream(tail, CompressionMode.Decompress, leaveOpen: true);
+    }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        while (!ended)
+        if (inflater is null)
+            return 0;
+        var read = inflater.Read(buffer, offset, count);
+        if (read > 0)
         {
-            if (inflater is null && !StartMember())
-            {
-                ended = true;
-                break;
-            }
-            var read = inflater!.Read(buffer, offset, count);
-            if (read > 0)
-            {
-                crc.Append(buffer.AsSpan(offset, read));
-                length += (uint)read;
-                return read;
-            }
-            FinishMember();
+            crc.Append(buffer.AsSpan(offset, read));
+            length += (uint)read;
+            return read;
         }
+        FinishMember();
         return 0;
     }
 
-    /// <summary>The first member must be there; a later one only if gzip's magic follows.</summary>
-    private bool StartMember()
+    private void ReadHeader()
     {
-        var head = input.Peek(2);
-        if (members > 0 && head is not [0x1F, 0x8B])
-            return false;
         var header = new byte[10];
         ReadExactly(header, "header");
         if (header[0] != 0x1F || header[1] != 0x8B || header[2] != Deflate || (header[3] & ReservedFlags) != 0)
@@ -70,12 +67,6 @@ public sealed class GzipMembers(PeekableStream input) : ForwardReadStream
             SkipText("comment");
         if ((flags & HeaderCrcFlag) != 0)
             ReadExactly(new byte[2], "header CRC");
-        tail = new TailRecorder(input);
-        inflater = new DeflateStream(tail, CompressionMode.Decompress, leaveOpen: true);
-        crc.Reset();
-        length = 0;
-        members++;
-        return true;
     }
 
     /// <summary>Finds the trailer the data just inflated calls for, and gives back what the inflater read past it.</summary>
@@ -84,7 +75,7 @@ public sealed class GzipMembers(PeekableStream input) : ForwardReadStream
         Span<byte> expected = stackalloc byte[TrailerLength];
         crc.GetCurrentHash(expected[..4]);
         BinaryPrimitives.WriteUInt32LittleEndian(expected[4..], length);
-        var given = tail!.Recent();
+        var given = tail.Recent();
         var beyond = input.Peek(TrailerLength).ToArray();
         byte[] window = [.. given, .. beyond];
         var at = window.AsSpan().IndexOf(expected);
@@ -117,7 +108,7 @@ public sealed class GzipMembers(PeekableStream input) : ForwardReadStream
             throw Invalid($"{what} is truncated");
     }
 
-    private InvalidDataException Invalid(string what) => new($"gzip member {members + (inflater is null ? 1 : 0)}: {what}");
+    private static InvalidDataException Invalid(string what) => new($"gzip member: {what}");
 
     protected override void Dispose(bool disposing)
     {
