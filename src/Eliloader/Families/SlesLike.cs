@@ -1,5 +1,6 @@
 using Eliloader.Install;
 using Eliloader.Repositories;
+using Eliloader.Verification;
 using Eliloader.Xen.Pygrub;
 
 namespace Eliloader.Families;
@@ -25,6 +26,9 @@ public sealed class SlesLike : DistroFamily
 
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) =>
         location.Kind == RepositoryKind.Cdrom ? " install=hd" : " install=" + location.Url;
+
+    /// <summary>The medium's content file lists its boot files' digests (HASH lines).</summary>
+    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [new SuseContentFile("content")];
 
     public override string MissingFileMessage(string url) =>
         $"The repository specified did not contain a required file, {url}.";

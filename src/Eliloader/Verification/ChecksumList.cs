@@ -61,3 +61,20 @@ public sealed record TreeInfoChecksums(string Path) : ChecksumList(Path)
         return listed;
     }
 }
+
+/// <summary>A SUSE medium's content file: "HASH SHA256 hex  path" lines (SHA1 on older media), paths relative to the medium, as linuxrc checks them.</summary>
+public sealed record SuseContentFile(string Path) : ChecksumList(Path)
+{
+    public override IEnumerable<(string TreePath, Digest Digest)> Read(Stream content)
+    {
+        using var reader = new StreamReader(new BoundedReadStream(content, MaxBytes));
+        var listed = new List<(string, Digest)>();
+        while (reader.ReadLine() is { } line)
+        {
+            var parts = line.Split((char[]?)null, 4, StringSplitOptions.RemoveEmptyEntries);
+            if (parts is ["HASH", var algorithm, var hex, var name] && Digest.TryCreate(algorithm, hex) is { } digest)
+                listed.Add((TreePath(name.Trim()), digest));
+        }
+        return listed;
+    }
+}

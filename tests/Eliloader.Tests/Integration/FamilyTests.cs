@@ -87,6 +87,21 @@ public sealed class FamilyTests(NginxMirror mirror) : IDisposable
         Assert.Empty(host.BootFiles());
     }
 
+    [Theory]
+    [InlineData("rhlike", "centos/7.9.2009/os/x86_64", "images/pxeboot/initrd.img", "sha256", ".treeinfo")]
+    [InlineData("sleslike", "sles/11-sp4-x86_64", "boot/x86_64/initrd-xen", "sha1", "content")]
+    public void A_ramdisk_that_does_not_match_its_published_checksum_is_refused(string distro, string fixture, string ramdisk, string algorithm, string list)
+    {
+        var (directory, url) = mirror.ScratchTree();
+        ProcessRunner.Run("cp", ["-a", Path.Combine(RepoPaths.Mirrors, fixture) + "/.", directory]);
+        File.AppendAllText(Path.Combine(directory, ramdisk), "tampered");
+        host.AddVm(new() { ["install-distro"] = distro, ["install-repository"] = url, ["install-arch"] = "x86_64" });
+        var result = host.RunAsXenopsd();
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"RuntimeError: INVALID_SOURCE\nFile '{url}{ramdisk}' does not match the {algorithm} checksum published in {url}{list}: expected ", result.Stderr);
+        Assert.Empty(host.BootFiles());
+    }
+
     [Fact]
     public void A_huge_treeinfo_is_refused()
     {

@@ -41,6 +41,15 @@ public sealed class ChecksumListTests
             listed);
     }
 
+    [Fact]
+    public void A_suse_content_file_gives_its_hash_lines_only()
+    {
+        var sha1 = new string('1', 40);
+        var listed = new SuseContentFile("content").Read(Text(
+            $"PRODUCT SUSE Linux Enterprise Server 11 SP4\nMETA SHA1 {new string('2', 40)}  packages\nHASH SHA1 {sha1}  boot/x86_64/vmlinuz-xen\nHASH MD4 {new string('3', 32)}  boot/x\n")).ToList();
+        Assert.Equal([("boot/x86_64/vmlinuz-xen", new Digest("sha1", sha1))], listed);
+    }
+
     [Theory]
     [InlineData("sha512", 128, true)]
     [InlineData("SHA1", 40, true)]
