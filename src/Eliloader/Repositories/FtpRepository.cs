@@ -6,7 +6,7 @@ namespace Eliloader.Repositories;
 
 /// <summary>
 /// An install tree on an FTP server: anonymous login (or the URL's user and
-/// password), binary mode, SIZE for existence and length, passive RETR streamed.
+/// password), binary mode, SIZE for existence and length, MDTM for the version, passive RETR streamed.
 /// The passive address the server names is ignored in favour of the control
 /// connection's, so a hostile server cannot point the data connection elsewhere.
 /// </summary>
@@ -45,7 +45,13 @@ public sealed partial class FtpRepository : IRepository
         }
     }
 
-    public RemoteFile Open(string path)
+    public RemoteFile Open(string path) => OpenIfChanged(path, null);
+
+    /// <summary>
+    /// An FTP file's version is its MDTM time with its size; a server that answers no
+    /// MDTM gives no validators, and its files are not cached.
+    /// </summary>
+    public RemoteFile OpenIfChanged(string path, Validators? known)
     {
         var url = Describe(path);
         try
@@ -53,6 +59,13 @@ public sealed partial class FtpRepository : IRepository
             var session = Session();
             var size = session.Send("SIZE " + ServerPath(path));
             long? length = size.Code == 213 && long.TryParse(size.Text[4..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+            var modified = session.Send("MDTM " + ServerPath(path));
+            var validators = modified.Code == 213 && length is not null ? new Validators(null, $"{modified.Text[4..].Trim()}:{length}") : null;
+            if (validators is not null && validators == known)
+            {
+                log($"FTP {url}: MDTM and SIZE unchanged, the cached copy is current");
+                return RemoteFile.Unchanged(url, validators);
+            }
             var data = OpenDataConnection(session, url);
             var retrieve = session.Send("RETR " + ServerPath(path));
             if (retrieve.Code is not (125 or 150))
@@ -61,7 +74,7 @@ public sealed partial class FtpRepository : IRepository
                 throw new SourceUnavailableException(url, retrieve.Text);
             }
             log($"FTP RETR {url}: {retrieve.Text}, size {length?.ToString(CultureInfo.InvariantCulture) ?? "not given"}");
-            return new RemoteFile(url, length, new FtpDataStream(data, session, timeout, url));
+            return new RemoteFile(url, length, new FtpDataStream(data, session, timeout, url), validators);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {

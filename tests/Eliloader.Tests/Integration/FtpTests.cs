@@ -33,6 +33,25 @@ public sealed class FtpTests(FtpMirror ftp) : IDisposable
     }
 
     [Fact]
+    public void A_second_ftp_install_copies_from_the_cache_after_mdtm_and_size()
+    {
+        var repository = ftp.Url + "sles/11-sp4-x86_64";
+        host.AddVm(new() { ["install-distro"] = "sleslike", ["install-arch"] = "x86_64", ["install-repository"] = repository }, "vm-one", 1);
+        host.AddVm(new() { ["install-distro"] = "sleslike", ["install-arch"] = "x86_64", ["install-repository"] = repository }, "vm-two", 2);
+        Assert.Equal(0, host.Run("-q", "--vm", "vm-one", "").ExitCode);
+        host.Syslog.Drain();
+        var second = host.Run("-q", "--vm", "vm-two", "");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        var (kernel, ramdisk, _) = BootLine.ParseSxp(host, second.Stdout);
+        var tree = Path.Combine(RepoPaths.Mirrors, "sles/11-sp4-x86_64/boot/x86_64");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(tree, "initrd-xen")), File.ReadAllBytes(ramdisk!));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(tree, "vmlinuz-xen")), File.ReadAllBytes(kernel));
+        var log = host.Syslog.Drain();
+        Assert.Contains(log, m => m.Contains($"copied {repository}/boot/x86_64/initrd-xen from the cache"));
+        Assert.DoesNotContain(log, m => m.StartsWith("FTP RETR " + repository + "/boot", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_ftp_file_is_invalid_source()
     {
         host.AddVm(new() { ["install-distro"] = "rhlike", ["install-repository"] = ftp.Url + "centos/9/os" });
