@@ -37,12 +37,12 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
     /// <param name="missing">The family's INVALID_SOURCE message for a file the tree lacks.</param>
     public FetchedFile Fetch(IRepository repository, BootFileRequest request, Func<string, string> missing)
     {
-        if (cache is null)
+        using var slot = Lock(repository.Describe(request.Path));
+        if (slot is null)
         {
             using var direct = Open(repository, request.Path, null, missing);
             return Download(direct, request, null);
         }
-        using var slot = cache.Lock(repository.Describe(request.Path));
         var entry = slot.Entry;
         using (var file = Open(repository, request.Path, entry?.Validators, missing))
         {
@@ -57,6 +57,20 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
         slot.Forget(entry);
         using var again = Open(repository, request.Path, null, missing);
         return Download(again, request, slot);
+    }
+
+    /// <summary>The URL's place in the cache; none when the cache is off or its lock cannot be had (a boot never fails for the cache).</summary>
+    private CacheSlot? Lock(string url)
+    {
+        try
+        {
+            return cache?.Lock(url);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"cache: not used for {url}: {e.Message}");
+            return null;
+        }
     }
 
     private RemoteFile Open(IRepository repository, string path, Validators? known, Func<string, string> missing)
@@ -74,23 +88,18 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
 
     private FetchedFile Download(RemoteFile file, BootFileRequest request, CacheSlot? slot)
     {
-        var keep = slot is not null && file.Validators is not null;
         var (path, stream) = bootDir.Create(request.Prefix);
-        (string Path, FileStream Stream)? copy = keep ? slot!.NewObject() : null;
+        // Only a file its source can revalidate is worth keeping.
+        using var copy = slot is not null && file.Validators is not null ? CacheCopy.Begin(slot, log) : null;
         TransferResult result;
         using (stream)
-        using (copy?.Stream)
-        {
-            Stream[] targets = copy is { } both ? [stream, both.Stream] : [stream];
-            result = Receive(file, targets, request, keep ? [Digest.Sha256] : []);
-        }
+            result = Receive(file, copy is null ? [stream] : [stream, copy], request, copy is null ? [] : [Digest.Sha256]);
         Verify(file.Url, request.Published, result);
-        if (copy is { } kept)
-            slot!.Commit(kept.Path, new CacheEntry(file.Url, result.Digests[Digest.Sha256], result.Digests.GetValueOrDefault(Digest.Md5),
-                result.Length, file.Validators, DateTimeOffset.UtcNow));
+        var kept = copy?.Keep(new CacheEntry(file.Url, result.Digests[Digest.Sha256], result.Digests.GetValueOrDefault(Digest.Md5),
+            result.Length, file.Validators, DateTimeOffset.UtcNow)) ?? false;
         log($"fetched {file.Url}: {result.Length} bytes into {path}");
         return new FetchedFile(path, file.Url, result.Length, result.Digests.GetValueOrDefault(Digest.Md5),
-            copy is null ? Delivery.Downloaded : Delivery.DownloadedAndCached, request.Published);
+            kept ? Delivery.DownloadedAndCached : Delivery.Downloaded, request.Published);
     }
 
     /// <returns>The copy, or null when the cached object no longer has the digest it is named by.</returns>

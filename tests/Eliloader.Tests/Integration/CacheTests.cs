@@ -197,6 +197,30 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
     }
 
     [Fact]
+    public void A_full_cache_disk_never_fails_a_boot_and_leaves_no_partial_file()
+    {
+        // A 1 MiB tmpfs as cache-dir: the 8 MB kernel and 40 MB initrd cannot be kept.
+        var (_, url) = MirrorTrees.Debian12(mirror);
+        Directory.CreateDirectory(CacheDir);
+        var mount = ProcessRunner.Run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", CacheDir]);
+        Assert.True(mount.ExitCode == 0, mount.Stderr);
+        try
+        {
+            host.AddVm(MirrorTrees.DebianVm(url, "bookworm"));
+            var (kernel, ramdisk) = Boot(Scenario.VmUuid);
+            Assert.Equal(Sha256(Path.Combine(RepoPaths.Debian12Mirror, MirrorTrees.Bookworm, "netboot/xen/initrd.gz")), Sha256(ramdisk));
+            Assert.Equal(Sha256(Path.Combine(RepoPaths.Debian12Mirror, MirrorTrees.Bookworm, "netboot/xen/vmlinuz")), Sha256(kernel));
+            Assert.Empty(CacheFiles("objects"));
+            Assert.Empty(CacheFiles("entries"));
+            Assert.Contains(host.Syslog.Drain(), line => line.Contains("cache: stopped keeping") && line.Contains("No space left on device"));
+        }
+        finally
+        {
+            ProcessRunner.Run("umount", [CacheDir]);
+        }
+    }
+
+    [Fact]
     public void An_empty_cache_dir_turns_the_cache_off()
     {
         var (_, url) = SqueezeForTwoVms();
