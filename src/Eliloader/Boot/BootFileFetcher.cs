@@ -90,7 +90,7 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
     {
         var (path, stream) = bootDir.Create(request.Prefix);
         // Only a file its source can revalidate is worth keeping.
-        using var copy = slot is not null && file.Validators is not null ? CacheCopy.Begin(slot, log) : null;
+        using var copy = slot is not null && file.Validators is not null ? CacheCopy.Begin(slot, file.Length, log) : null;
         TransferResult result;
         using (stream)
             result = Receive(file, copy is null ? [stream] : [stream, copy], request, copy is null ? [] : [Digest.Sha256]);

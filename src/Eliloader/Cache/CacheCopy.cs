@@ -7,6 +7,8 @@ namespace Eliloader.Cache;
 /// </summary>
 public sealed class CacheCopy : Stream
 {
+    private const long MinFreeShare = 10;
+
     private readonly CacheSlot slot;
     private readonly string path;
     private readonly FileStream file;
@@ -21,11 +23,22 @@ public sealed class CacheCopy : Stream
         this.log = log;
     }
 
-    /// <summary>A new copy, or null (and the download goes on without the cache) when the cache cannot take one.</summary>
-    public static CacheCopy? Begin(CacheSlot slot, Action<string> log)
+    /// <summary>
+    /// A new copy, or null (and the download goes on without the cache) when the cache
+    /// cannot take one, or when keeping <paramref name="length"/> more bytes would leave
+    /// its filesystem less than a tenth free: the cache usually shares dom0's root
+    /// filesystem with the logs and XAPI's database.
+    /// </summary>
+    public static CacheCopy? Begin(CacheSlot slot, long? length, Action<string> log)
     {
         try
         {
+            var disk = new DriveInfo(slot.Directory);
+            if (disk.AvailableFreeSpace - (length ?? 0) < disk.TotalSize / MinFreeShare)
+            {
+                log($"cache: not keeping {slot.Url}: {length} more bytes would leave {slot.Directory} less than a tenth free");
+                return null;
+            }
             var (path, file) = slot.NewObject();
             return new CacheCopy(slot, path, file, log);
         }

@@ -11,6 +11,9 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
 {
     public string Url { get; } = url;
 
+    /// <summary>The cache directory this slot belongs to.</summary>
+    public string Directory => cache.Directory;
+
     /// <summary>The entry for this URL, when its object is present with the size recorded.</summary>
     public CacheEntry? Entry
     {
