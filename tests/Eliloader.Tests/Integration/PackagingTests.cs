@@ -82,6 +82,53 @@ public sealed partial class PackagingTests : IDisposable
         AssertGivenBack();
     }
 
+    /// <summary>A stand-in linux-guest-loader RPM of the given version that owns /usr/bin/eliloader.</summary>
+    private string GuestLoaderRpm(string version)
+    {
+        var top = Path.Combine(root, "rpmbuild-" + version);
+        Directory.CreateDirectory(Path.Combine(top, "SPECS"));
+        var spec = Path.Combine(top, "SPECS", "linux-guest-loader.spec");
+        File.WriteAllText(spec, $$"""
+            Name: linux-guest-loader
+            Version: {{version}}
+            Release: 1
+            Summary: stand-in for XenServer's Python eliloader
+            License: GPL
+            BuildArch: noarch
+            %description
+            A stand-in that owns /usr/bin/eliloader, as XenServer's package does.
+            %install
+            mkdir -p %{buildroot}/usr/bin
+            printf '#!/usr/bin/python\n# linux-guest-loader {{version}}\n' > %{buildroot}/usr/bin/eliloader
+            chmod 755 %{buildroot}/usr/bin/eliloader
+            %files
+            /usr/bin/eliloader
+            """);
+        Must("rpmbuild", "-bb", "--quiet", "--define", $"_topdir {top}", spec);
+        return Path.Combine(top, "RPMS", "noarch", $"linux-guest-loader-{version}-1.noarch.rpm");
+    }
+
+    [Fact]
+    public void An_update_of_linux_guest_loader_is_taken_over_again_by_the_trigger()
+    {
+        MakeRoot();
+        File.Delete(Path.Combine(root, "usr/bin/eliloader"));
+        Must("rpm", "--root", root, "--initdb");
+        Must("rpm", "--root", root, "--nodeps", "-i", GuestLoaderRpm("2.0"));
+        Must("rpm", "--root", root, "--nodeps", "-i", Rpm);
+        Assert.Equal("/usr/libexec/eliloader/eliloader", new FileInfo(Path.Combine(root, "usr/bin/eliloader")).LinkTarget);
+
+        // The update writes its own /usr/bin/eliloader over our link; the trigger saves it and links ours again.
+        Must("rpm", "--root", root, "--nodeps", "-U", GuestLoaderRpm("2.1"));
+        Assert.Equal("/usr/libexec/eliloader/eliloader", new FileInfo(Path.Combine(root, "usr/bin/eliloader")).LinkTarget);
+        Assert.Equal("#!/usr/bin/python\n# linux-guest-loader 2.1\n", File.ReadAllText(Path.Combine(root, "var/lib/eliloader/eliloader.orig")));
+        Assert.Equal($"eliloader {Version}\n", Must("chroot", root, "/usr/bin/eliloader", "--version").Stdout);
+
+        Must("rpm", "--root", root, "-e", "eliloader");
+        Assert.Equal("#!/usr/bin/python\n# linux-guest-loader 2.1\n", File.ReadAllText(Path.Combine(root, "usr/bin/eliloader")));
+        Assert.Null(new FileInfo(Path.Combine(root, "usr/bin/eliloader")).LinkTarget);
+    }
+
     [Fact]
     public void The_deb_holds_binary_config_man_page_and_cache()
     {
