@@ -61,6 +61,18 @@ public sealed class ImageCache
             ? "The image cache is off (cache-dir is empty in the configuration)."
             : $"The image cache {settings.CacheDir} cannot be used; see the system log.");
 
+    /// <summary>
+    /// What the cache at cache-dir holds for a URL, read without creating or locking
+    /// anything (for a diagnosis): the entry when its object is there, else null.
+    /// </summary>
+    public static CacheEntry? Peek(Settings settings, string url)
+    {
+        if (settings.CacheDir is not { } directory)
+            return null;
+        var entry = ReadEntry(Path.Combine(directory, "entries", Key(url)));
+        return entry is not null && entry.Url == url && File.Exists(Path.Combine(directory, "objects", entry.Sha256)) ? entry : null;
+    }
+
     /// <summary>Waits for, then holds, the right to check and fill the cache for one URL.</summary>
     public CacheSlot Lock(string url)
     {
@@ -97,7 +109,7 @@ public sealed class ImageCache
         {
             return CacheEntry.Parse(File.ReadLines(path));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using Eliloader.Boot;
+using Eliloader.Cache;
 using Eliloader.Configuration;
 using Eliloader.Errors;
 using Eliloader.Families;
@@ -84,11 +85,16 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
         string? ramdisk;
         using (var repository = RepositoryFactory.Open(location, request, options.Image, settings, cleanup, log))
         {
-            var paths = family.Locate(request, location, repository, (url, lookup) => Line("look", $"{url}: {(lookup.Exists ? "found" : "missing")} ({lookup.Answer})"));
+            var looked = new Dictionary<string, Lookup>(StringComparer.Ordinal);
+            var paths = family.Locate(request, location, repository, (url, lookup) =>
+            {
+                looked[url] = lookup;
+                Line("look", $"{url}: {(lookup.Exists ? "found" : "missing")} ({lookup.Answer})");
+            });
             var published = PublishedChecksums.For(repository, family, paths, log);
-            Size(repository, published, paths.Kernel, limits.Kernel, "kernel");
+            FileFindings(repository, looked, published, paths.Kernel, limits.Kernel, "kernel");
             if (paths.Ramdisk is not null)
-                Size(repository, published, paths.Ramdisk, limits.Ramdisk, "ramdisk");
+                FileFindings(repository, looked, published, paths.Ramdisk, limits.Ramdisk, "ramdisk");
             kernel = Path.Combine(settings.BootDir, "vmlinuz-XXXXXX");
             ramdisk = paths.Ramdisk is null ? null : Path.Combine(settings.BootDir, "ramdisk-XXXXXX");
             var maps = GuestInstallerMaps.Load(settings.GuestInstallerDir);
@@ -112,17 +118,31 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
             : $"other-config:{OtherConfigKeys.InstallRound} and {OtherConfigKeys.InstallDistro} removed");
     }
 
-    private void Size(IRepository repository, PublishedChecksums published, string path, long limit, string what)
+    /// <summary>
+    /// A located file's size against the limit (from the existence check's answer, a HEAD
+    /// or an FTP SIZE, else by opening it without reading), its published checksum and
+    /// what the cache holds for it.
+    /// </summary>
+    private void FileFindings(IRepository repository, Dictionary<string, Lookup> looked, PublishedChecksums published, string path, long limit, string what)
     {
-        using (var file = repository.Open(path))
+        var url = repository.Describe(path);
+        var length = looked.GetValueOrDefault(url)?.Length;
+        if (length is null)
         {
-            Line(what, $"{file.Url}: {(file.Length is { } length ? $"{length} bytes" : "size not announced")}, limit {limit}");
-            if (file.Length > limit)
-                throw Transfer.TooLarge(file.Url, limit);
+            using var file = repository.Open(path);
+            length = file.Length;
         }
+        Line(what, $"{url}: {(length is { } bytes ? $"{bytes} bytes" : "size not announced")}, limit {limit}");
+        if (length > limit)
+            throw Transfer.TooLarge(url, limit);
         Line("checksum", published.For(path) is { } sum
-            ? $"{repository.Describe(path)}: {sum.Digest} published in {sum.ListUrl}"
-            : $"{repository.Describe(path)}: no checksum published");
+            ? $"{url}: {sum.Digest} published in {sum.ListUrl}"
+            : $"{url}: no checksum published");
+        Line("cache", settings.CacheDir is null
+            ? "off (cache-dir is empty): a boot downloads the file"
+            : ImageCache.Peek(settings, url) is { } kept
+                ? $"{url}: kept since {kept.Fetched.UtcDateTime:yyyy-MM-dd HH:mm}Z ({kept.Length} bytes); a boot revalidates it and copies it if it is current"
+                : $"{url}: not kept; a boot downloads it and keeps it in {settings.CacheDir}");
     }
 
     /// <summary>--fetch: both files downloaded into a scratch directory (removed with the run's cleanup), checked, and the ramdisk's MD5 looked up in the maps.</summary>

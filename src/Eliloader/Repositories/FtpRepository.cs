@@ -36,7 +36,7 @@ public sealed partial class FtpRepository : IRepository
         {
             var size = Session().Send("SIZE " + ServerPath(path));
             log($"FTP SIZE {Describe(path)}: {size.Text}");
-            return new Lookup(size.Code == 213, "FTP " + size.Text);
+            return new Lookup(size.Code == 213, "FTP " + size.Text, SizeOf(size));
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or SourceUnavailableException)
         {
@@ -58,7 +58,7 @@ public sealed partial class FtpRepository : IRepository
         {
             var session = Session();
             var size = session.Send("SIZE " + ServerPath(path));
-            long? length = size.Code == 213 && long.TryParse(size.Text[4..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+            var length = SizeOf(size);
             var modified = session.Send("MDTM " + ServerPath(path));
             var validators = modified.Code == 213 && length is not null ? new Validators(null, $"{modified.Text[4..].Trim()}:{length}") : null;
             if (validators is not null && validators == known)
@@ -81,6 +81,10 @@ public sealed partial class FtpRepository : IRepository
             throw new SourceUnavailableException(url, e.Message);
         }
     }
+
+    /// <summary>The length a SIZE reply states, if it is one.</summary>
+    private static long? SizeOf(FtpReply size) =>
+        size.Code == 213 && long.TryParse(size.Text[4..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var length) ? length : null;
 
     private FtpControl Session()
     {

@@ -55,7 +55,7 @@ public sealed class HttpRepository : IRepository
                 using var probe = Send(HttpMethod.Get, url);
                 return new Lookup(probe.StatusCode == HttpStatusCode.OK, $"HEAD refused, GET {(int)probe.StatusCode}");
             }
-            return new Lookup(response.StatusCode == HttpStatusCode.OK, $"HTTP {(int)response.StatusCode}");
+            return new Lookup(response.StatusCode == HttpStatusCode.OK, $"HTTP {(int)response.StatusCode}", response.Content.Headers.ContentLength);
         }
         catch (SourceUnavailableException e)
         {

@@ -29,8 +29,8 @@ public interface IRepository : IDisposable
     RemoteFile OpenIfChanged(string path, Validators? known) => Open(path);
 }
 
-/// <summary>What looking for a path found.</summary>
-public sealed record Lookup(bool Exists, string Answer);
+/// <summary>What looking for a path found, and the file's length when the answer gave it.</summary>
+public sealed record Lookup(bool Exists, string Answer, long? Length = null);
 
 /// <summary>An open file of a repository: its data as a stream and its length when the source states one.</summary>
 /// <param name="Validators">What identifies this version of the file at its source, when the source says.</param>

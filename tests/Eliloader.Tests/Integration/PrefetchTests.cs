@@ -28,6 +28,10 @@ public sealed class PrefetchTests(NginxMirror mirror) : IDisposable
         var again = host.Run("prefetch", "--template", Template, "--repository", url);
         Assert.Contains($"already cached: {initrd}", again.Stdout);
 
+        var diagnosis = host.Run("diagnose", "--other-config", "install-distro=debianlike", "--other-config", "debian-release=squeeze",
+            "--other-config", "install-arch=amd64", "--other-config", $"install-repository={url}");
+        Assert.Matches($"cache: +{System.Text.RegularExpressions.Regex.Escape(initrd)}: kept since [0-9-]+ [0-9:]+Z \\([0-9]+ bytes\\); a boot revalidates it", diagnosis.Stdout);
+
         host.AddVm(MirrorTrees.DebianVm(url, "squeeze"));
         Assert.Equal(0, host.RunAsXenopsd().ExitCode);
         Assert.Equal(1, AccessLog.Count(mirror, initrd, "GET", 200));
