@@ -15,10 +15,10 @@ public sealed record DiagnoseOptions(string? VmUuid, IReadOnlyDictionary<string,
         Everything a first boot would do, without changing the VM and without leaving a
         file: the caller's boot format and error dialect, each install key and whether
         it is a default, the repository, every file looked for, the sizes against the
-        limits in force, the checksums the mirror publishes for them, whether a ramdisk
-        fixup could apply, the boot line that would be printed and the VM changes that
-        would follow. It stops at the first thing that would fail and names the error
-        code the toolstack would see.
+        limits in force, the checksums the mirror publishes for them, what the image
+        cache holds for them, whether a ramdisk fixup could apply, the boot line that
+        would be printed and the VM changes that would follow. It stops at the first
+        thing that would fail and names the error code the toolstack would see.
         --fetch downloads both files into a private directory under temp-dir (removed
         afterwards, the image cache untouched), checks them against the published
         checksums and tells whether a guest-installer map names the ramdisk.
