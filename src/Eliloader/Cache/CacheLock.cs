@@ -23,12 +23,24 @@ public sealed partial class CacheLock : IDisposable
 
     private CacheLock(SafeFileHandle handle) => this.handle = handle;
 
-    /// <summary>Waits for the lock, however long another run's download takes (that run has its own stall timeout).</summary>
-    public static CacheLock Acquire(string path)
+    /// <summary>
+    /// Waits for the lock while another run downloads, up to <paramref name="maxWait"/>:
+    /// a run stuck where no timeout reaches (a hard NFS mount, say) must not hold every
+    /// other VM start with it. Past the wait this is an IOException.
+    /// </summary>
+    public static CacheLock Acquire(string path, TimeSpan maxWait)
     {
-        var taken = new CacheLock(OpenLockFile(path));
-        taken.Take(ExclusiveLock, path);
-        return taken;
+        var deadline = DateTime.UtcNow + maxWait;
+        var pause = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            if (TryAcquire(path) is { } taken)
+                return taken;
+            if (DateTime.UtcNow >= deadline)
+                throw new IOException($"another eliloader has held {path} for {maxWait.TotalSeconds:0} seconds");
+            Thread.Sleep(pause);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
+        }
     }
 
     /// <summary>The lock if nobody holds it now, else null (the pruner passes over files in use).</summary>

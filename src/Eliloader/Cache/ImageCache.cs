@@ -14,15 +14,19 @@ namespace Eliloader.Cache;
 /// </summary>
 public sealed class ImageCache
 {
+    private const int LockWaitStalls = 5;
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     private readonly RunCleanup cleanup;
     private readonly Action<string> log;
 
-    private ImageCache(string directory, long maxSize, RunCleanup cleanup, Action<string> log)
+    private readonly TimeSpan lockWait;
+
+    private ImageCache(string directory, long maxSize, TimeSpan lockWait, RunCleanup cleanup, Action<string> log)
     {
         Directory = directory;
         MaxSize = maxSize;
+        this.lockWait = lockWait;
         this.cleanup = cleanup;
         this.log = log;
     }
@@ -41,7 +45,8 @@ public sealed class ImageCache
     {
         if (settings.CacheDir is not { } directory)
             return null;
-        var cache = new ImageCache(directory, settings.CacheMaxSize, cleanup, log);
+        // Another run's download may take minutes, but not many stall timeouts' worth.
+        var cache = new ImageCache(directory, settings.CacheMaxSize, TimeSpan.FromSeconds(settings.DownloadTimeout * LockWaitStalls), cleanup, log);
         try
         {
             foreach (var path in new[] { directory, cache.ObjectsDirectory, cache.EntriesDirectory, cache.LocksDirectory })
@@ -73,7 +78,7 @@ public sealed class ImageCache
         return entry is not null && entry.Url == url && File.Exists(Path.Combine(directory, "objects", entry.Sha256)) ? entry : null;
     }
 
-    /// <summary>Waits for, then holds, the right to check and fill the cache for one URL.</summary>
+    /// <summary>Waits for, then holds, the right to check and fill the cache for one URL; an IOException when the wait is too long.</summary>
     public CacheSlot Lock(string url)
     {
         var key = Key(url);
@@ -82,7 +87,7 @@ public sealed class ImageCache
         if (taken is null)
         {
             log($"waiting for another eliloader fetching {url}");
-            taken = CacheLock.Acquire(lockPath);
+            taken = CacheLock.Acquire(lockPath, lockWait);
         }
         return new CacheSlot(this, url, key, taken, cleanup, log);
     }

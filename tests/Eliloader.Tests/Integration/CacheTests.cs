@@ -221,6 +221,35 @@ public sealed class CacheTests(NginxMirror mirror) : IDisposable
     }
 
     [Fact]
+    public void A_lock_held_too_long_by_a_stuck_run_means_downloading_without_the_cache()
+    {
+        var (directory, url) = MirrorTrees.Debian(mirror, "squeeze");
+        var initrd = url + MirrorTrees.Squeeze + "netboot/xen/initrd.gz";
+        host.AddVm(MirrorTrees.DebianVm(url, "squeeze"));
+        host.Config["download-timeout"] = "1";
+        // A stuck run: it holds the initrd's lock and never lets go.
+        var locks = Path.Combine(CacheDir, "locks");
+        Directory.CreateDirectory(locks);
+        var lockFile = Path.Combine(locks, Sha256Text(initrd));
+        using var stuck = System.Diagnostics.Process.Start("flock", ["-x", lockFile, "sleep", "60"])!;
+        try
+        {
+            while (!File.Exists(lockFile))
+                Thread.Sleep(20);
+            Thread.Sleep(200);
+            var (_, ramdisk) = Boot(Scenario.VmUuid);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(directory, MirrorTrees.Squeeze, "netboot/xen/initrd.gz")), File.ReadAllBytes(ramdisk));
+            Assert.Contains(host.Syslog.Drain(), line => line.Contains($"cache: not used for {initrd}: another eliloader has held {lockFile} for 5 seconds"));
+        }
+        finally
+        {
+            stuck.Kill();
+        }
+    }
+
+    private static string Sha256Text(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
     public void An_empty_cache_dir_turns_the_cache_off()
     {
         var (_, url) = SqueezeForTwoVms();
