@@ -73,6 +73,7 @@ demo: setup publish
 bench: setup publish fixtures
 	bench/first-boot.sh
 	bench/patch-initrd.sh
+	bench/many-boots.sh
 
 clean:
 	rm -rf dist $(CACHE)/debian12-unpacked

@@ -37,26 +37,38 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
     /// <param name="missing">The family's INVALID_SOURCE message for a file the tree lacks.</param>
     public FetchedFile Fetch(IRepository repository, BootFileRequest request, Func<string, string> missing)
     {
-        using var slot = Lock(repository.Describe(request.Path));
-        if (slot is null)
+        var url = repository.Describe(request.Path);
+        CacheEntry entry;
+        FileStream kept;
+        using (var slot = Lock(url))
         {
-            using var direct = Open(repository, request.Path, null, missing);
-            return Download(direct, request, null);
+            if (slot is null)
+            {
+                using var direct = Open(repository, request.Path, null, missing);
+                return Download(direct, request, null);
+            }
+            var known = slot.Entry;
+            using (var file = Open(repository, request.Path, known?.Validators, missing))
+            {
+                if (!file.NotModified || known is null || slot.OpenObject(known) is not { } opened)
+                    return Download(file, request, slot);
+                (entry, kept) = (known, opened);
+            }
+            slot.Touch();
         }
-        var entry = slot.Entry;
-        using (var file = Open(repository, request.Path, entry?.Validators, missing))
+        // The lock is only held to check and fill the cache: copies out run side by side.
+        // The open descriptor keeps the object readable whatever happens to its name, and
+        // its digest is checked as it is copied.
+        using (kept)
         {
-            if (!file.NotModified || entry is null)
-                return Download(file, request, slot);
+            if (FromCache(kept, entry, request) is { } copied)
+                return copied;
         }
-        slot.Touch();
-        slot.Share();
-        if (FromCache(slot, entry, request) is { } copied)
-            return copied;
-        slot.Exclusive();
-        slot.Forget(entry);
-        using var again = Open(repository, request.Path, null, missing);
-        return Download(again, request, slot);
+        using var again = Lock(url);
+        if (again?.Entry == entry)
+            again.Forget(entry);
+        using var fresh = Open(repository, request.Path, null, missing);
+        return Download(fresh, request, again);
     }
 
     /// <summary>The URL's place in the cache; none when the cache is off or its lock cannot be had (a boot never fails for the cache).</summary>
@@ -102,17 +114,26 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
             kept ? Delivery.DownloadedAndCached : Delivery.Downloaded, request.Published);
     }
 
-    /// <returns>The copy, or null when the cached object no longer has the digest it is named by.</returns>
-    private FetchedFile? FromCache(CacheSlot slot, CacheEntry entry, BootFileRequest request)
+    /// <returns>The copy, or null when the cached object is not the one its digest names (damaged, or unreadable).</returns>
+    private FetchedFile? FromCache(FileStream kept, CacheEntry entry, BootFileRequest request)
     {
         var (path, stream) = bootDir.Create(request.Prefix);
-        TransferResult result;
+        TransferResult? result = null;
         using (stream)
-        using (var cached = new RemoteFile(entry.Url, entry.Length, File.OpenRead(slot.ObjectPath(entry))))
-            result = Receive(cached, [stream], request, [Digest.Sha256]);
-        if (result.Digests[Digest.Sha256] != entry.Sha256)
+        using (var cached = new RemoteFile(entry.Url, entry.Length, kept))
         {
-            log($"cache: the copy of {entry.Url} is damaged (SHA-256 {result.Digests[Digest.Sha256]}, not {entry.Sha256}); fetching it again");
+            try
+            {
+                result = Receive(cached, [stream], request, [Digest.Sha256]);
+            }
+            catch (IOException e)
+            {
+                log($"cache: the copy of {entry.Url} cannot be read ({e.Message})");
+            }
+        }
+        if (result?.Digests[Digest.Sha256] != entry.Sha256)
+        {
+            log($"cache: the copy of {entry.Url} is damaged (SHA-256 {result?.Digests[Digest.Sha256] ?? "unknown"}, not {entry.Sha256}); fetching it again");
             File.Delete(path);
             return null;
         }

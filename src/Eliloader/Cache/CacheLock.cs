@@ -4,19 +4,17 @@ using Microsoft.Win32.SafeHandles;
 namespace Eliloader.Cache;
 
 /// <summary>
-/// flock(2) on a lock file of the cache: exclusive while a file is checked or
-/// downloaded, shared while it is copied out, so runs on this host (and on a pool's
-/// hosts, where the cache directory is shared over NFS) download each file once.
+/// flock(2) on a lock file of the cache, held while a file is checked or downloaded,
+/// so runs on this host (and on a pool's hosts, where the cache directory is shared
+/// over NFS) download each file once.
 /// The kernel drops the lock if the process dies.
 /// </summary>
 public sealed partial class CacheLock : IDisposable
 {
     private const int ReadWriteCreateCloseOnExec = 0x2 | 0x40 | 0x80000;
     private const int OwnerReadWrite = 0x180;
-    private const int Shared = 1;
     private const int ExclusiveLock = 2;
     private const int NonBlocking = 4;
-    private const int Interrupted = 4;
     private const int WouldBlock = 11;
 
     private readonly SafeFileHandle handle;
@@ -39,7 +37,7 @@ public sealed partial class CacheLock : IDisposable
             if (DateTime.UtcNow >= deadline)
                 throw new IOException($"another eliloader has held {path} for {maxWait.TotalSeconds:0} seconds");
             Thread.Sleep(pause);
-            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 50));
         }
     }
 
@@ -54,22 +52,7 @@ public sealed partial class CacheLock : IDisposable
         return error == WouldBlock ? null : throw new IOException($"flock {path}: {Marshal.GetPInvokeErrorMessage(error)}");
     }
 
-    /// <summary>Lets other runs copy the same file out at the same time.</summary>
-    public void Share(string path) => Take(Shared, path);
-
-    public void Exclusive(string path) => Take(ExclusiveLock, path);
-
     public void Dispose() => handle.Dispose();
-
-    private void Take(int operation, string path)
-    {
-        while (Flock(handle, operation) != 0)
-        {
-            var error = Marshal.GetLastPInvokeError();
-            if (error != Interrupted)
-                throw new IOException($"flock {path}: {Marshal.GetPInvokeErrorMessage(error)}");
-        }
-    }
 
     private static SafeFileHandle OpenLockFile(string path)
     {

@@ -27,7 +27,19 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
         }
     }
 
-    public string ObjectPath(CacheEntry entry) => cache.ObjectPath(entry.Sha256);
+    /// <summary>The entry's object, open for reading; null when it is gone.</summary>
+    public FileStream? OpenObject(CacheEntry entry)
+    {
+        try
+        {
+            return File.OpenRead(cache.ObjectPath(entry.Sha256));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"cache: the copy of {Url} cannot be opened: {e.Message}");
+            return null;
+        }
+    }
 
     /// <summary>A new object file beside the others; removed if the run fails before <see cref="Commit"/>.</summary>
     public (string Path, FileStream Stream) NewObject() => ExclusiveFile.Create(cache.ObjectsDirectory, ".partial", cleanup);
@@ -61,12 +73,6 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
 
     /// <summary>Drops an entry whose object turned out damaged.</summary>
     public void Forget(CacheEntry entry) => cache.Remove(key, entry);
-
-    /// <summary>From exclusive to shared: other runs may copy the same object out meanwhile.</summary>
-    public void Share() => held.Share(cache.LockPath(key));
-
-    /// <summary>Back to exclusive, to replace a damaged entry; waits for the runs copying it out.</summary>
-    public void Exclusive() => held.Exclusive(cache.LockPath(key));
 
     public void Dispose() => held.Dispose();
 }
