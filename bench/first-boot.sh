@@ -17,21 +17,11 @@ trap cleanup EXIT
 start_mirror "$work" "$PWD/.cache/mirrors"
 base="http://127.0.0.1:$MIRROR_PORT/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen"
 
-# One VM per run and case: a first boot hands its VM over to pygrub.
-{
-	echo '{ "vms": ['
-	for i in $(seq $((runs * 3))); do
-		[ "$i" -gt 1 ] && echo ','
-		printf '{ "uuid": "bench-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "bookworm", "install-repository": "http://127.0.0.1:%d/debian12/" } }' "$i" "$MIRROR_PORT"
-	done
-	echo '], "xenstore": {} }'
-} >"$work/state.json"
+bookworm_vms bench $((runs * 3)) >"$work/state.json"
 start_simulator "$work" "$work/state.json"
 write_config "$work"
 sed 's|^cache-dir = .*|cache-dir =|' "$work/eliloader.conf" >"$work/no-cache.conf"
 
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # Warm the page cache so both tools read the files from memory on the server side.
 curl -s -o /dev/null "$base/vmlinuz" -o /dev/null "$base/initrd.gz"

@@ -13,19 +13,11 @@ cleanup() { stop_mirror "$work"; [ -n "${SIMULATOR_PID:-}" ] && kill "$SIMULATOR
 trap cleanup EXIT
 
 start_mirror "$work" "$PWD/.cache/mirrors"
-{
-	echo '{ "vms": ['
-	for i in $(seq $((vms * 2))); do
-		[ "$i" -gt 1 ] && echo ','
-		printf '{ "uuid": "many-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "bookworm", "install-repository": "http://127.0.0.1:%d/debian12/" } }' "$i" "$MIRROR_PORT"
-	done
-	echo '], "xenstore": {} }'
-} >"$work/state.json"
+bookworm_vms many $((vms * 2)) >"$work/state.json"
 start_simulator "$work" "$work/state.json"
 write_config "$work"
 sed 's|^cache-dir = .*|cache-dir =|' "$work/eliloader.conf" >"$work/no-cache.conf"
 
-now() { date +%s.%N; }
 sent() { awk '{ sum += $10 } END { print sum + 0 }' "$work/access.log"; }
 
 # boot_all CONFIG FIRST: starts VMs FIRST..FIRST+vms-1 at once; prints seconds and bytes sent.

@@ -23,21 +23,12 @@ echo helper >"$work/overlay/sbin/xen-cd"
 (cd "$work/overlay" && find . | cpio -o -H newc --quiet) >"$work/guest-installer/additions.cpio"
 echo "$(md5sum <"$tree/initrd.gz" | cut -d' ' -f1) cpio additions.cpio Debian 12 netboot (benchmark)" >"$work/guest-installer/bench.map"
 
-{
-	echo '{ "vms": ['
-	for i in $(seq $((runs * 3))); do
-		[ "$i" -gt 1 ] && echo ','
-		printf '{ "uuid": "patch-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "bookworm", "install-repository": "http://127.0.0.1:%d/debian12/" } }' "$i" "$MIRROR_PORT"
-	done
-	# The unpacked initrd is above the default 128 MiB ramdisk limit: this host allows 256 MiB.
-	echo '], "xenstore": { "/mh/limits/pv-ramdisk-max-size": "268435456" } }'
-} >"$work/state.json"
+# The unpacked initrd is above the default 128 MiB ramdisk limit: this host allows 256 MiB.
+bookworm_vms patch $((runs * 3)) '{ "/mh/limits/pv-ramdisk-max-size": "268435456" }' >"$work/state.json"
 start_simulator "$work" "$work/state.json"
 write_config "$work"
 echo "guest-installer-dir = $work/guest-installer" >>"$work/eliloader.conf"
 
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 curl -s -o /dev/null "$base/initrd.gz"
 
 reference() {

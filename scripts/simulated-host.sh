@@ -56,3 +56,19 @@ state-dir = $1/state
 cache-dir = $1/cache
 CONF
 }
+
+# bookworm_vms PREFIX COUNT [XENSTORE-JSON] > state.json: COUNT VMs PREFIX-1.. made from a
+# Debian 12 template, installing from the mirror's /debian12/ (one VM per first boot:
+# a first boot hands its VM over to pygrub), and the xenstore entries given.
+bookworm_vms() {
+	echo '{ "vms": ['
+	for i in $(seq "$2"); do
+		[ "$i" -gt 1 ] && echo ','
+		printf '{ "uuid": "%s-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "bookworm", "install-repository": "http://127.0.0.1:%d/debian12/" } }' "$1" "$i" "$MIRROR_PORT"
+	done
+	echo "], \"xenstore\": ${3:-{\}} }"
+}
+
+# now: the time in seconds; median: the median of the numbers on stdin.
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
