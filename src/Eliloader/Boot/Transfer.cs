@@ -1,4 +1,3 @@
-using Eliloader.Errors;
 using Eliloader.Repositories;
 using Eliloader.Verification;
 
@@ -19,7 +18,7 @@ public static class Transfer
     public static TransferResult Copy(RemoteFile source, IReadOnlyList<Stream> targets, long limit, IEnumerable<string> algorithms, IProgressDisplay progress)
     {
         if (source.Length > limit)
-            throw TooLarge(source.Url, limit);
+            throw Limits.Exceeded(source.Url, limit);
         using var digests = new DigestSet(algorithms);
         // Two buffers: the next chunk arrives from the source while this one is written
         // and hashed, so verifying a download costs little more than receiving it.
@@ -33,7 +32,7 @@ public static class Transfer
             while ((read = pending.GetAwaiter().GetResult()) > 0)
             {
                 if (total + read > limit)
-                    throw TooLarge(source.Url, limit);
+                    throw Limits.Exceeded(source.Url, limit);
                 var received = total + read;
                 var next = 1 - current;
                 pending = Task.Run(() => ReadSome(source, buffers[next], received));
@@ -56,9 +55,6 @@ public static class Transfer
             throw new SourceUnavailableException(source.Url, $"received {total} bytes of the {expected} announced");
         return new TransferResult(total, digests.Finish());
     }
-
-    public static ApiError TooLarge(string url, long limit) =>
-        new(ApiError.Limits, $"File '{url}' exceeds limit of {limit} bytes");
 
     private static int ReadSome(RemoteFile source, byte[] buffer, long received)
     {

@@ -134,7 +134,7 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
         }
         Line(what, $"{url}: {(length is { } bytes ? $"{bytes} bytes" : "size not announced")}, limit {limit}");
         if (length > limit)
-            throw Transfer.TooLarge(url, limit);
+            throw Limits.Exceeded(url, limit);
         Line("checksum", published.For(path) is { } sum
             ? $"{url}: {sum.Digest} published in {sum.ListUrl}"
             : $"{url}: no checksum published");

@@ -85,7 +85,7 @@ public sealed class RamdiskPatcher(Settings settings, GuestInstallerMaps maps, B
         }
         catch (LimitExceededException)
         {
-            throw new ApiError(ApiError.Limits, $"File '{url}' exceeds limit of {limit} bytes");
+            throw Boot.Limits.Exceeded(url, limit);
         }
         catch (InvalidDataException e)
         {

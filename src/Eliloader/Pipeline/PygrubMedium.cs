@@ -59,7 +59,7 @@ public sealed class PygrubMedium(PygrubRunner pygrub, RunCleanup cleanup, Action
     {
         var length = new FileInfo(path).Length;
         if (length > limit)
-            throw new ApiError(ApiError.Limits, $"File '{path}' exceeds limit of {limit} bytes");
+            throw Limits.Exceeded(path, limit);
     }
 
     private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
