@@ -15,7 +15,7 @@ public static class CachePruner
     {
         RemoveAbandoned(cache, log);
         var entries = cache.Entries();
-        var total = entries.DistinctBy(e => e.Entry.Sha256).Sum(e => e.Entry.Length);
+        var total = ImageCache.TotalSize(entries);
         var removed = new List<CacheEntry>();
         foreach (var (key, entry, _) in entries)
         {
@@ -24,11 +24,9 @@ public static class CachePruner
             using var held = CacheLock.TryAcquire(cache.LockPath(key));
             if (held is null)
                 continue;
-            var shared = entries.Count(e => e.Entry.Sha256 == entry.Sha256 && !removed.Contains(e.Entry)) > 1;
-            cache.Remove(key, entry);
-            removed.Add(entry);
-            if (!shared)
+            if (cache.Remove(key, entry))
                 total -= entry.Length;
+            removed.Add(entry);
         }
         return removed;
     }

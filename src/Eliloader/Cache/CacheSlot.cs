@@ -63,8 +63,8 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
         File.Move(temporary, cache.EntryPath(key), overwrite: true);
         log($"cache: kept {Url} as {entry.Sha256} ({entry.Length} bytes)");
         // The URL's earlier version goes unless another URL's entry still names it.
-        if (replaced is not null && replaced.Sha256 != entry.Sha256 && !cache.Entries().Any(e => e.Entry.Sha256 == replaced.Sha256))
-            File.Delete(cache.ObjectPath(replaced.Sha256));
+        if (replaced is not null && replaced.Sha256 != entry.Sha256)
+            cache.DropUnnamedObject(replaced.Sha256);
         CachePruner.Prune(cache, cache.MaxSize, log);
     }
 

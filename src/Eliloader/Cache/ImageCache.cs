@@ -120,14 +120,29 @@ public sealed class ImageCache
         }
     }
 
-    /// <summary>Removes an entry, and its object when no other URL's entry shares it. The caller holds the URL's lock.</summary>
-    public void Remove(string key, CacheEntry entry)
+    /// <summary>
+    /// Removes an entry, and its object when no other URL's entry shares it. The caller
+    /// holds the URL's lock. Says whether the object went, and its bytes with it.
+    /// </summary>
+    public bool Remove(string key, CacheEntry entry)
     {
         File.Delete(EntryPath(key));
-        if (!Entries().Any(other => other.Entry.Sha256 == entry.Sha256))
-            File.Delete(ObjectPath(entry.Sha256));
         log($"cache: removed {entry.Url} ({entry.Length} bytes)");
+        return DropUnnamedObject(entry.Sha256);
     }
+
+    /// <summary>Deletes an object no entry names any more; says whether it did.</summary>
+    public bool DropUnnamedObject(string sha256)
+    {
+        if (Entries().Any(other => other.Entry.Sha256 == sha256))
+            return false;
+        File.Delete(ObjectPath(sha256));
+        return true;
+    }
+
+    /// <summary>The bytes the entries' objects take, each object counted once.</summary>
+    public static long TotalSize(IEnumerable<(string Key, CacheEntry Entry, DateTime LastUsed)> entries) =>
+        entries.DistinctBy(e => e.Entry.Sha256).Sum(e => e.Entry.Length);
 
     private static string Key(string url) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)));
 }

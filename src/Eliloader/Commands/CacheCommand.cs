@@ -127,7 +127,7 @@ public sealed class CacheCommand(ImageCache cache, TextWriter output, Action<str
         }
     }
 
-    private long Total() => cache.Entries().DistinctBy(e => e.Entry.Sha256).Sum(e => e.Entry.Length);
+    private long Total() => ImageCache.TotalSize(cache.Entries());
 
     private static long SizeOption(string value)
     {
