@@ -118,13 +118,15 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
     private FetchedFile? FromCache(FileStream kept, CacheEntry entry, BootFileRequest request)
     {
         var (path, stream) = bootDir.Create(request.Prefix);
+        // The MD5 kept with the entry holds once the SHA-256 does: it is not taken again.
+        var md5 = request.Md5 ? entry.Md5 : null;
         TransferResult? result = null;
         using (stream)
         using (var cached = new RemoteFile(entry.Url, entry.Length, kept))
         {
             try
             {
-                result = Receive(cached, [stream], request, [Digest.Sha256]);
+                result = Receive(cached, [stream], md5 is null ? request : request with { Md5 = false }, [Digest.Sha256]);
             }
             catch (IOException e)
             {
@@ -139,7 +141,7 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
         }
         Verify(entry.Url, request.Published, result);
         log($"copied {entry.Url} from the cache: {result.Length} bytes into {path}");
-        return new FetchedFile(path, entry.Url, result.Length, result.Digests.GetValueOrDefault(Digest.Md5), Delivery.FromCache, request.Published);
+        return new FetchedFile(path, entry.Url, result.Length, md5 ?? result.Digests.GetValueOrDefault(Digest.Md5), Delivery.FromCache, request.Published);
     }
 
     private TransferResult Receive(RemoteFile file, Stream[] targets, BootFileRequest request, string[] always)

@@ -38,13 +38,7 @@ public sealed class RamdiskFixupTests(NginxMirror mirror) : IDisposable
             """);
         File.WriteAllText(Path.Combine(GuestInstallerDir, "debian.map"), $"# map for the tests\n\n{mapLine}\n");
         host.Config["guest-installer-dir"] = GuestInstallerDir;
-        host.AddVm(new()
-        {
-            ["install-distro"] = "debianlike",
-            ["install-repository"] = mirror.HttpUrl + "debian",
-            ["debian-release"] = "squeeze",
-            ["install-arch"] = "amd64",
-        });
+        host.AddVm(MirrorTrees.DebianVm(mirror.HttpUrl + "debian", "squeeze"));
         return Path.Combine(GuestInstallerDir, "squeeze-additions.cpio");
     }
 
@@ -56,6 +50,23 @@ public sealed class RamdiskFixupTests(NginxMirror mirror) : IDisposable
         var ramdisk = line.Ramdisk!.Replace("/ramdisk-", "/tweaked-initrd-");
         Assert.Equal(new[] { line.Kernel, ramdisk }.Order(), host.BootFiles());
         return (line.Kernel, ramdisk);
+    }
+
+    [Fact]
+    public void A_ramdisk_copied_from_the_cache_is_patched_by_the_md5_kept_with_it()
+    {
+        Prepare($"{Md5(VendorInitrd)} cpio squeeze-additions.cpio Debian squeeze (stand-in)");
+        var (_, first) = Boot();
+        host.AddVm(MirrorTrees.DebianVm(mirror.HttpUrl + "debian", "squeeze"), "vm-two", 2);
+        host.Syslog.Drain();
+        var second = host.Run("-q", "--vm", "vm-two", "");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        var patched = System.Text.RegularExpressions.Regex.Match(second.Stdout, @"\(ramdisk (/[^)]+)\)").Groups[1].Value;
+        Assert.StartsWith(Path.Combine(host.BootDir, "tweaked-initrd-"), patched);
+        Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(patched));
+        var log = host.Syslog.Drain();
+        Assert.Contains(log, line => line.Contains("initrd.gz from the cache"));
+        Assert.Contains(log, line => line.Contains($"ramdisk MD5 {Md5(VendorInitrd)} is Debian squeeze (stand-in)"));
     }
 
     [Fact]
