@@ -120,18 +120,24 @@ public sealed class GzipMember : ForwardReadStream
     /// <summary>Hands the inflater its input and keeps the last two reads, where a member's end must lie.</summary>
     private sealed class TailRecorder(Stream source) : ForwardReadStream
     {
+        // Two buffers taken in turn, grown only when a read is larger: no allocation per read.
         private byte[] previous = [];
         private byte[] last = [];
+        private int previousLength;
+        private int lastLength;
 
-        public byte[] Recent() => [.. previous, .. last];
+        public byte[] Recent() => [.. previous.AsSpan(0, previousLength), .. last.AsSpan(0, lastLength)];
 
         public override int Read(byte[] buffer, int offset, int count)
         {
             var read = source.Read(buffer, offset, count);
             if (read > 0)
             {
-                previous = last;
-                last = buffer.AsSpan(offset, read).ToArray();
+                (previous, last, previousLength) = (last, previous, lastLength);
+                if (last.Length < read)
+                    last = new byte[read];
+                buffer.AsSpan(offset, read).CopyTo(last);
+                lastLength = read;
             }
             return read;
         }
