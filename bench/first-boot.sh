@@ -10,9 +10,7 @@ cd "$(dirname "$0")/.."
 . scripts/simulated-host.sh
 runs=${RUNS:-9}
 
-work=$(mktemp -d /tmp/eliloader-bench.XXXXXX)
-cleanup() { stop_mirror "$work"; [ -n "${SIMULATOR_PID:-}" ] && kill "$SIMULATOR_PID" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+make_work_dir bench
 
 start_mirror "$work" "$PWD/.cache/mirrors"
 base="http://127.0.0.1:$MIRROR_PORT/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen"
@@ -20,7 +18,6 @@ base="http://127.0.0.1:$MIRROR_PORT/debian12/dists/bookworm/main/installer-amd64
 bookworm_vms bench $((runs * 3)) >"$work/state.json"
 start_simulator "$work" "$work/state.json"
 write_config "$work"
-sed 's|^cache-dir = .*|cache-dir =|' "$work/eliloader.conf" >"$work/no-cache.conf"
 
 
 # Warm the page cache so both tools read the files from memory on the server side.

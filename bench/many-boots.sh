@@ -8,15 +8,12 @@ cd "$(dirname "$0")/.."
 . scripts/simulated-host.sh
 vms=${VMS:-20}
 
-work=$(mktemp -d /tmp/eliloader-bench.XXXXXX)
-cleanup() { stop_mirror "$work"; [ -n "${SIMULATOR_PID:-}" ] && kill "$SIMULATOR_PID" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+make_work_dir bench
 
 start_mirror "$work" "$PWD/.cache/mirrors"
 bookworm_vms many $((vms * 2)) >"$work/state.json"
 start_simulator "$work" "$work/state.json"
 write_config "$work"
-sed 's|^cache-dir = .*|cache-dir =|' "$work/eliloader.conf" >"$work/no-cache.conf"
 
 sent() { awk '{ sum += $10 } END { print sum + 0 }' "$work/access.log"; }
 

@@ -9,9 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/simulated-host.sh
 runs=${RUNS:-5}
 
-work=$(mktemp -d /tmp/eliloader-patch-bench.XXXXXX)
-cleanup() { stop_mirror "$work"; [ -n "${SIMULATOR_PID:-}" ] && kill "$SIMULATOR_PID" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+make_work_dir patch-bench
 
 start_mirror "$work" "$PWD/.cache/mirrors"
 tree=.cache/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen

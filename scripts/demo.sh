@@ -5,9 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/simulated-host.sh
 
-work=$(mktemp -d /tmp/eliloader-demo.XXXXXX)
-cleanup() { stop_mirror "$work"; [ -n "${SIMULATOR_PID:-}" ] && kill "$SIMULATOR_PID" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+make_work_dir demo
 
 start_mirror "$work" "$PWD/fixtures/mirrors"
 repo="http://127.0.0.1:$MIRROR_PORT/debian"

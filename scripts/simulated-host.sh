@@ -44,7 +44,15 @@ start_simulator() {
 	return 1
 }
 
-# write_config DIR -> DIR/eliloader.conf pointing eliloader at DIR's boot directory and sockets.
+# make_work_dir NAME: sets $work to a new directory, removed on exit with the mirror and
+# the simulator started in it.
+make_work_dir() {
+	work=$(mktemp -d "/tmp/eliloader-$1.XXXXXX")
+	trap 'stop_mirror "$work"; [ -n "${SIMULATOR_PID:-}" ] && kill "$SIMULATOR_PID" 2>/dev/null; rm -rf "$work"' EXIT
+}
+
+# write_config DIR -> DIR/eliloader.conf pointing eliloader at DIR's boot directory, sockets
+# and cache, and DIR/no-cache.conf, the same with the image cache off.
 write_config() {
 	cat >"$1/eliloader.conf" <<CONF
 boot-dir = $1/boot
@@ -55,6 +63,7 @@ output-format = sxp
 state-dir = $1/state
 cache-dir = $1/cache
 CONF
+	sed 's|^cache-dir = .*|cache-dir =|' "$1/eliloader.conf" >"$1/no-cache.conf"
 }
 
 # bookworm_vms PREFIX COUNT [XENSTORE-JSON] > state.json: COUNT VMs PREFIX-1.. made from a
