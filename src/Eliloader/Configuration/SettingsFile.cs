@@ -24,6 +24,7 @@ public static class SettingsFile
         ["xenstore-socket"] = (s, v) => s with { XenstoreSocket = PathList(v) },
         ["syslog-socket"] = (s, v) => s with { SyslogSocket = AbsolutePath(v) },
         ["pygrub"] = (s, v) => s with { Pygrub = AbsolutePath(v) },
+        ["nfs-client"] = (s, v) => s with { NfsClient = Choice(v, NfsClientSetting.Builtin, NfsClientSetting.Mount) },
         ["mount"] = (s, v) => s with { Mount = AbsolutePath(v) },
         ["umount"] = (s, v) => s with { Umount = AbsolutePath(v) },
         ["temp-dir"] = (s, v) => s with { TempDir = AbsolutePath(v) },
