@@ -1,3 +1,4 @@
+using System.Text;
 using Eliloader.Formats.OncRpc;
 
 namespace Eliloader.Formats.Nfs;
@@ -15,10 +16,10 @@ public static class Mount3
     /// <summary>A dirpath, at most 1024 bytes as the protocol allows.</summary>
     public static byte[] PathArguments(string directory)
     {
-        var writer = new XdrWriter().String(directory);
-        if (writer.Length - 4 > MaxPath)
-            throw new ArgumentException($"an export path of {writer.Length - 4} bytes, more than the {MaxPath} MOUNT allows", nameof(directory));
-        return writer.ToArray();
+        var path = Encoding.UTF8.GetBytes(directory);
+        if (path.Length > MaxPath)
+            throw new ArgumentException($"an export path of {path.Length} bytes, more than the {MaxPath} MOUNT allows", nameof(directory));
+        return new XdrWriter().Opaque(path).ToArray();
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ public sealed class RpcReply
         2 => "credential rejected; the client must begin a new session",
         3 => "bad verifier",
         4 => "verifier expired or replayed",
-        5 => "credential too weak, such as a source port above 1023",
+        5 => "credential too weak",
         _ => $"auth status {status}",
     };
 }

@@ -24,7 +24,7 @@ public sealed class Nfs3Client : INfsClient
 
     public string Version => "NFSv3";
 
-    public string Connection => $"{nfs.Server} (MOUNT at {mount.Server})";
+    public string Connection => $"{nfs.Server} from port {nfs.LocalPort} (MOUNT at {mount.Server} from port {mount.LocalPort})";
 
     public uint MaxRead { get; }
 

@@ -26,7 +26,7 @@ public sealed class Nfs4Client : INfsClient
 
     public string Version => "NFSv4.0";
 
-    public string Connection => nfs.Server;
+    public string Connection => $"{nfs.Server} from port {nfs.LocalPort}";
 
     public uint MaxRead { get; }
 
