@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils
 CACHE := .cache
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
 DEBIAN12_TREE := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen
@@ -23,6 +23,9 @@ setup:
 	fi
 	@# nginx is started by the tests and the demo with their own configuration, never as the system service.
 	@if command -v systemctl >/dev/null && systemctl is-active -q nginx 2>/dev/null; then systemctl stop nginx; fi
+	@# Likewise rpcbind and ganesha: the NFS tests start their own on 111 and 2049.
+	@if command -v systemctl >/dev/null; then for unit in nfs-ganesha rpcbind.socket rpcbind; do \
+		if systemctl is-active -q $$unit 2>/dev/null; then systemctl stop $$unit; fi; done; fi
 
 build:
 	dotnet build Eliloader.sln -c Release -v quiet -nologo

@@ -51,7 +51,7 @@ public sealed class NfsTests(NfsExports nfs) : IClassFixture<NfsExports>, IDispo
     public void An_export_that_does_not_exist_is_invalid_source()
     {
         var result = NfsScenario.Install(host, "nfs:127.0.0.1:/no/such/export");
-        Assert.StartsWith("RuntimeError: INVALID_SOURCE\nnfs repo nfs:127.0.0.1:/no/such/export: MNT failed: NOENT (2)", result.Stderr);
+        Assert.StartsWith("RuntimeError: INVALID_SOURCE\nnfs repo nfs:127.0.0.1:/no/such/export: MNT failed: ", result.Stderr);
         Assert.Contains(host.Syslog.Drain(), m => m.Contains("not over NFSv4.0") && m.Contains("trying NFSv3"));
         NfsScenario.AssertNothingLeft(host);
     }

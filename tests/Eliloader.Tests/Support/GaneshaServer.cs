@@ -6,7 +6,7 @@ namespace Eliloader.Tests.Support;
 /// A real NFS server: Debian's rpcbind and nfs-ganesha (VFS FSAL) on 127.0.0.1 with a
 /// generated configuration, exporting directories read-only at their own paths (Pseudo
 /// equal to Path, as Linux's knfsd presents v4 paths), NLM and RQUOTA off, fixed ports,
-/// no grace period. Both daemons are stopped by pid, whatever the test did to them, and
+/// no grace period, attributes never cached (as knfsd, which reads them fresh). Both daemons are stopped by pid, whatever the test did to them, and
 /// the NFS host lock is held from before they start until after they are gone.
 /// </summary>
 public sealed class GaneshaServer : IDisposable
@@ -122,6 +122,8 @@ public sealed class GaneshaServer : IDisposable
             Transports = TCP;
             SecType = sys;
             PrivilegedPort = {{(privilegedPort ? "true" : "false")}};
+            # Tests change files under a running server: no attribute caching hides that.
+            Attr_Expiration_Time = 0;
             FSAL { Name = VFS; }
         }
         """))}}
