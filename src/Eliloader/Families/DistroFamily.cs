@@ -35,10 +35,14 @@ public abstract class DistroFamily
     /// <summary>Where the tree publishes digests of the located files, most trusted first; none by default.</summary>
     public virtual IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [];
 
-    /// <summary>A round beyond the family's last is UNSUPPORTED_INSTALL_METHOD.</summary>
+    /// <summary>
+    /// A round before the first or beyond the family's last is UNSUPPORTED_INSTALL_METHOD.
+    /// (The Python loader printed nothing for such a round, exited 0 and bumped
+    /// install-round; for round 2 of a one-round family it printed the code alone.)
+    /// </summary>
     public void CheckRound(int round)
     {
-        if (round > Rounds)
+        if (round < 1 || round > Rounds)
             throw new ApiError(ApiError.UnsupportedInstallMethod,
                 $"other-config:{OtherConfigKeys.InstallRound} is {round}, but a {Name} install has {Rounds} round{(Rounds == 1 ? "" : "s")}.");
     }

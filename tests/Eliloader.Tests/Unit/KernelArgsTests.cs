@@ -32,6 +32,16 @@ public sealed class KernelArgsTests
         Assert.Equal("  vnc vncpassword=s3cret ks=http://k/ks.cfg",
             KernelArgs.Build("", "", Request(("install-vnc", vnc), ("install-vncpasswd", "s3cret"), ("install-args", "ks=http://k/ks.cfg"))));
 
+    // Python 2.x added " " + install-args whenever the key was present: (args "  ") for debianlike.
+    [Fact]
+    public void Empty_install_args_adds_its_space_as_in_python() =>
+        Assert.Equal("  ", KernelArgs.Build("", "", Request(("install-args", ""))));
+
+    // Python: "if vncpasswd:", so an empty password added nothing.
+    [Fact]
+    public void Empty_vnc_password_adds_nothing_as_in_python() =>
+        Assert.Equal(" ", KernelArgs.Build("", "", Request(("install-vncpasswd", ""))));
+
     [Fact]
     public void Vnc_false_adds_nothing() =>
         Assert.Equal(" ", KernelArgs.Build("", "", Request(("install-vnc", "false"))));
