@@ -9,7 +9,8 @@ namespace Eliloader.Tests.Unit;
 /// </summary>
 public sealed class InstallRequestTests
 {
-    private static InstallRequest Request(params (string Key, string Value)[] keys) =>
+    /// <summary>The request a VM with these other-config keys makes.</summary>
+    internal static InstallRequest Request(params (string Key, string Value)[] keys) =>
         InstallRequest.FromOtherConfig(keys.ToDictionary(k => k.Key, k => k.Value));
 
     [Fact]

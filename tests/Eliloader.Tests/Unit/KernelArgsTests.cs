@@ -1,14 +1,11 @@
 using Eliloader.Boot;
-using Eliloader.Install;
+using static Eliloader.Tests.Unit.InstallRequestTests;
 
 namespace Eliloader.Tests.Unit;
 
 /// <summary>The spacing examples of protocol section 5, byte for byte.</summary>
 public sealed class KernelArgsTests
 {
-    private static InstallRequest Request(params (string Key, string Value)[] keys) =>
-        InstallRequest.FromOtherConfig(keys.ToDictionary(k => k.Key, k => k.Value));
-
     [Fact]
     public void Debianlike_old_caller_with_extra_args() =>
         Assert.Equal("-- quiet console=hvc0  ", KernelArgs.Build("-- quiet console=hvc0 ", "", Request()));
