@@ -167,7 +167,24 @@ public sealed class PythonCompatibilityTests(NginxMirror mirror) : IDisposable
         AssertBoots(host.Run("-q", "/dev/xvdd", "--vm", Scenario.VmUuid), SqueezeTree);
     }
 
+    // Python looked "" up among its families: UnsupportedInstallMethod with this message.
+    [Fact]
+    public void An_empty_install_distro_is_not_supported_as_in_python()
+    {
+        var otherConfig = AddVm(Debian(), ("install-distro", ""));
+        AssertFails(host.RunAsXenopsd(), "UNSUPPORTED_INSTALL_METHOD", "Distribution '' is not supported.", otherConfig);
+    }
+
     // ---- Differences from the Python loader, kept on purpose ----
+
+    // Python fetched …/main/installer-/current/… and failed with a 404 INVALID_SOURCE.
+    [Fact]
+    public void An_empty_install_arch_for_debianlike_names_the_key_where_python_fetched_installer_dash()
+    {
+        var otherConfig = AddVm(Debian(), ("install-arch", ""));
+        AssertFails(host.RunAsXenopsd(), "UNSUPPORTED_INSTALL_METHOD",
+            "other-config:install-arch is '', which debianlike does not support (i386, amd64, x86_64).", otherConfig);
+    }
 
     [Fact]
     public void Item_10_a_head_refused_with_405_is_asked_with_get_where_python_fell_back_to_isolinux()
