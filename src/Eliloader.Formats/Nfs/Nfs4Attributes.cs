@@ -20,16 +20,9 @@ public static class Nfs4Attributes
     /// <summary>The longest attribute values taken; those asked for need 36 bytes.</summary>
     public const int MaxValues = 1024;
 
-    public static void WriteRequest(XdrWriter writer, bool maxRead)
-    {
-        var bits = new[] { Type, Size, TimeMetadata }.Concat(maxRead ? [MaxRead] : Array.Empty<int>());
-        var words = new uint[2];
-        foreach (var bit in bits)
-            words[bit / 32] |= 1u << (bit % 32);
-        writer.UInt32((uint)words.Length);
-        foreach (var word in words)
-            writer.UInt32(word);
-    }
+    /// <summary>The bitmap of what GETATTR asks for: two words, the second holding time_metadata.</summary>
+    public static void WriteRequest(XdrWriter writer, bool maxRead) =>
+        writer.UInt32(2).UInt32(1u << Type | 1u << Size | (maxRead ? 1u << MaxRead : 0)).UInt32(1u << (TimeMetadata - 32));
 
     /// <summary>
     /// fattr4: the bitmap of what the server sent, then the values as one opaque. The
