@@ -10,6 +10,7 @@ public sealed class NfsStatusException(string operation, uint status) : Exceptio
     public const uint Access = 13;
     public const uint NotDirectory = 20;
     public const uint Permission = 1;
+    public const uint MinorVersionMismatch = 10021;
 
     public string Operation { get; } = operation;
     public uint Status { get; } = status;
@@ -32,7 +33,7 @@ public sealed class NfsStatusException(string operation, uint status) : Exceptio
         10008 => "DELAY (10008)",
         10013 => "GRACE (10013)",
         10016 => "WRONGSEC (10016)",
-        10021 => "MINOR_VERS_MISMATCH (10021)",
+        MinorVersionMismatch => "MINOR_VERS_MISMATCH (10021)",
         10025 => "BAD_STATEID (10025)",
         10029 => "SYMLINK (10029)",
         _ => $"status {status}",

@@ -51,7 +51,7 @@ public static class NfsConnector
         NfsTimeoutException => false,
         IOException { InnerException: SocketException or EndOfStreamException } => true,
         RpcFailureException { Failure: RpcFailure.ProgramUnavailable or RpcFailure.ProgramMismatch or RpcFailure.RpcMismatch } => true,
-        NfsStatusException status => status.MeansMissing || status.Status == 10021,
+        NfsStatusException status => status.MeansMissing || status.Status == NfsStatusException.MinorVersionMismatch,
         _ => false,
     };
 }
