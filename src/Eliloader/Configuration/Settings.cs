@@ -40,7 +40,9 @@ public sealed record Settings
     public string BootDir { get; init; } = "/var/run/xend/boot";
     public IReadOnlyList<string> XapiSocket { get; init; } = ["/var/lib/xcp/xapi", "/var/xapi/xapi"];
     public IReadOnlyList<string> XenstoreSocket { get; init; } = DefaultXenstoreSockets();
-    public string SyslogSocket { get; init; } = "/dev/log";
+    public const string DefaultSyslogSocket = "/dev/log";
+
+    public string SyslogSocket { get; init; } = DefaultSyslogSocket;
     public string Pygrub { get; init; } = "/usr/bin/pygrub";
     public string Mount { get; init; } = "/bin/mount";
     public string Umount { get; init; } = "/bin/umount";
@@ -77,6 +79,9 @@ public sealed record Settings
 
     /// <summary>Seconds a download may go without receiving a byte.</summary>
     public int DownloadTimeout { get; init; } = 60;
+
+    /// <summary>Bytes per second a download must average over download-timeout seconds; 0 turns the floor off.</summary>
+    public long DownloadMinRate { get; init; } = 1024;
 
     private static IReadOnlyList<string> DefaultXenstoreSockets()
     {

@@ -15,6 +15,29 @@ public sealed class SettingsFileTests
         Assert.Equal(ErrorFormatSetting.Auto, settings.ErrorFormat);
         Assert.Equal("/dev/log", settings.SyslogSocket);
         Assert.Equal(60, settings.DownloadTimeout);
+        Assert.Equal(1024, settings.DownloadMinRate);
+    }
+
+    [Theory]
+    [InlineData("download-min-rate = 2K", 2048)]
+    [InlineData("download-min-rate = 0", 0)]
+    public void Download_min_rate_takes_bytes_per_second(string line, long expected) =>
+        Assert.Equal(expected, SettingsFile.Parse("conf", [line]).DownloadMinRate);
+
+    [Theory]
+    [InlineData("download-timeout = 86400", null)]
+    [InlineData("download-timeout = 86401", "'86401' is not a whole number from 1 to 86400")]
+    [InlineData("download-timeout = 0", "'0' is not a whole number from 1 to 86400")]
+    [InlineData("download-min-rate = -1", "'-1' is not a size in bytes")]
+    public void Download_bounds_are_checked(string line, string? problem)
+    {
+        if (problem is null)
+        {
+            Assert.Equal(86400, SettingsFile.Parse("conf", [line]).DownloadTimeout);
+            return;
+        }
+        var error = Assert.Throws<ApiError>(() => SettingsFile.Parse("conf", [line]));
+        Assert.Contains(problem, error.Parameters[0]);
     }
 
     [Fact]
@@ -50,7 +73,7 @@ public sealed class SettingsFileTests
     [InlineData("frobnicate = 1", "conf line 2: unknown key 'frobnicate'")]
     [InlineData("output-format = xml", "conf line 2: output-format: 'xml' is not one of auto, sxp, simple")]
     [InlineData("boot-dir = relative/dir", "conf line 2: boot-dir: 'relative/dir' is not an absolute path")]
-    [InlineData("download-timeout = -1", "conf line 2: download-timeout: '-1' is not a positive whole number")]
+    [InlineData("download-timeout = -1", "conf line 2: download-timeout: '-1' is not a whole number from 1 to 86400")]
     [InlineData("syslog-socket = /x", "conf line 2: key 'syslog-socket' is set twice")]
     [InlineData("cache-max-size = lots", "conf line 2: cache-max-size: 'lots' is not a size in bytes")]
     [InlineData("cache-max-size = 9999999999T", "conf line 2: cache-max-size: '9999999999T' is not a size in bytes")]
