@@ -11,8 +11,8 @@ namespace Eliloader.Tests.Support;
 /// /stallcached/ (stalls as /stall/, with an ETag so the image cache keeps a copy),
 /// /minuslength/ and /wordlength/ (Content-Length -5 and "lots"), /tofile/ (redirects
 /// to file:///etc/passwd), /redirect/ (redirects to <see cref="RedirectTo"/> and the rest of the path).
-/// Anything else is 404, and so are checksum lists (…SUMS): these trees publish none,
-/// so the misbehaviour meets the boot files themselves.
+/// Anything else is 404, and so are checksum lists (…SUMS, .treeinfo): these trees
+/// publish none, so the misbehaviour meets the boot files themselves.
 /// </summary>
 public sealed class MisbehavingServer : LoopbackServer
 {
@@ -29,7 +29,8 @@ public sealed class MisbehavingServer : LoopbackServer
             return;
         var parts = head[0].Split(' ');
         var (method, path) = (parts[0], parts[1]);
-        var mode = path.EndsWith("SUMS", StringComparison.Ordinal) ? "" : path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var published = path.EndsWith("SUMS", StringComparison.Ordinal) || path.EndsWith("treeinfo", StringComparison.Ordinal);
+        var mode = published ? "" : path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         var payload = new byte[Announced];
         switch (mode)
         {
