@@ -56,7 +56,8 @@ public abstract class AdminCommand
         }
         if (parsed.Errors.Count > 0)
         {
-            Console.Error.Write($"{Problem(parsed)}\n{Usage}\n");
+            // Through UsageException for its one-line rendering of what the arguments held.
+            Console.Error.Write($"{new CommandLine.UsageException(Problem(parsed)).Message}\n{Usage}\n");
             return UsageFailure;
         }
 
