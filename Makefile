@@ -74,6 +74,7 @@ bench: setup publish fixtures
 	bench/first-boot.sh
 	bench/patch-initrd.sh
 	bench/many-boots.sh
+	bench/startup.sh
 
 clean:
 	rm -rf dist $(CACHE)/debian12-unpacked

@@ -66,17 +66,20 @@ CONF
 	sed 's|^cache-dir = .*|cache-dir =|' "$1/eliloader.conf" >"$1/no-cache.conf"
 }
 
-# bookworm_vms PREFIX COUNT [XENSTORE-JSON] > state.json: COUNT VMs PREFIX-1.. made from a
-# Debian 12 template, installing from the mirror's /debian12/ (one VM per first boot:
-# a first boot hands its VM over to pygrub), and the xenstore entries given.
-bookworm_vms() {
+# debian_vms PREFIX COUNT RELEASE PATH [XENSTORE-JSON] > state.json: COUNT VMs PREFIX-1..
+# made from a Debian template of RELEASE, installing from the mirror's /PATH/ (one VM per
+# first boot: a first boot hands its VM over to pygrub), and the xenstore entries given.
+debian_vms() {
 	echo '{ "vms": ['
 	for i in $(seq "$2"); do
 		[ "$i" -gt 1 ] && echo ','
-		printf '{ "uuid": "%s-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "bookworm", "install-repository": "http://127.0.0.1:%d/debian12/" } }' "$1" "$i" "$MIRROR_PORT"
+		printf '{ "uuid": "%s-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "%s", "install-repository": "http://127.0.0.1:%d/%s/" } }' "$1" "$i" "$3" "$MIRROR_PORT" "$4"
 	done
-	echo "], \"xenstore\": ${3:-{\}} }"
+	echo "], \"xenstore\": ${5:-{\}} }"
 }
+
+# bookworm_vms PREFIX COUNT [XENSTORE-JSON] > state.json: Debian 12 VMs installing from /debian12/.
+bookworm_vms() { debian_vms "$1" "$2" bookworm debian12 "${3:-}"; }
 
 # now: the time in seconds; median: the median of the numbers on stdin.
 now() { date +%s.%N; }
