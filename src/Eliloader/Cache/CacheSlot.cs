@@ -52,6 +52,8 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
         var (path, stream) = ExclusiveFile.Create(directory, prefix, cleanup);
         try
         {
+            // Between the create and the lock another run may take the file for abandoned
+            // and delete it: the commit then fails and the file is simply not kept.
             CacheLock.HoldWhileOpen(stream);
             return (path, stream);
         }
