@@ -9,7 +9,7 @@ namespace Eliloader.CommandLine;
 /// </summary>
 public static class ArgvParser
 {
-    private sealed record LongOption(string Name, bool TakesValue);
+    internal sealed record LongOption(string Name, bool TakesValue);
 
     private static readonly LongOption[] LongOptions =
     [
@@ -114,7 +114,7 @@ public static class ArgvParser
         return new Invocation(InvocationKind.Boot, vm, positionals[^1], callerArgs.ToString(), quiet, logging);
     }
 
-    private static LongOption Resolve(string typed)
+    internal static LongOption Resolve(string typed)
     {
         var exact = LongOptions.FirstOrDefault(o => o.Name == typed);
         if (exact is not null)
