@@ -11,6 +11,8 @@ public sealed class PygrubReadingTests
     [Theory]
     [InlineData(new[] { "-q", "--vm", "U", "/dev/xvda" }, new[] { "-q", "/dev/xvda" })]
     [InlineData(new[] { "-q", "--vm=U", "", "/dev/xvda" }, new[] { "-q", "", "/dev/xvda" })]
+    [InlineData(new[] { "-q", "--v", "U", "/dev/xvda" }, new[] { "-q", "/dev/xvda" })]
+    [InlineData(new[] { "-q", "--v=U", "/dev/xvda" }, new[] { "-q", "/dev/xvda" })]
     [InlineData(new[] { "--default_args=", "--extra_args=a b", "--vm=U", "/dev/xvda" }, new[] { "--default_args=", "--extra_args=a b", "/dev/xvda" })]
     [InlineData(new[] { "--extra_args", "--vm", "--vm", "U", "x" }, new[] { "--extra_args", "--vm", "x" })]
     [InlineData(new[] { "-q", "--logging", "--vm", "U", "--", "--vm" }, new[] { "-q", "--logging", "--", "--vm" })]
