@@ -13,8 +13,8 @@ public static class SettingsFile
     public const string DefaultPath = "/etc/eliloader.conf";
     public const string PathVariable = "ELILOADER_CONFIG";
 
-    /// <summary>A day: timers take at most 2^31 milliseconds, and no mirror deserves more.</summary>
-    private const int MaxDownloadTimeout = 86400;
+    /// <summary>The longest timeout, a day: timers take at most 2^31 milliseconds, and no mirror or pygrub deserves more.</summary>
+    private const int MaxSeconds = 86400;
 
     private delegate Settings Apply(Settings settings, string value);
 
@@ -27,6 +27,8 @@ public static class SettingsFile
         ["xenstore-socket"] = (s, v) => s with { XenstoreSocket = PathList(v) },
         ["syslog-socket"] = (s, v) => s with { SyslogSocket = AbsolutePath(v) },
         ["pygrub"] = (s, v) => s with { Pygrub = AbsolutePath(v) },
+        ["pygrub-dir"] = (s, v) => s with { PygrubDir = AbsolutePath(v) },
+        ["pygrub-timeout"] = (s, v) => s with { PygrubTimeout = PositiveInteger(v, MaxSeconds) },
         ["mount"] = (s, v) => s with { Mount = AbsolutePath(v) },
         ["umount"] = (s, v) => s with { Umount = AbsolutePath(v) },
         ["temp-dir"] = (s, v) => s with { TempDir = AbsolutePath(v) },
@@ -36,7 +38,7 @@ public static class SettingsFile
         ["patched-initrd-compression"] = (s, v) => s with { PatchedInitrdCompression = Choice(v, PatchedInitrdCompressionSetting.None, PatchedInitrdCompressionSetting.Gzip) },
         ["toolstack-binaries"] = (s, v) => s with { ToolstackBinaries = PathList(v) },
         ["ca-bundle"] = (s, v) => s with { CaBundle = PathList(v) },
-        ["download-timeout"] = (s, v) => s with { DownloadTimeout = PositiveInteger(v, MaxDownloadTimeout) },
+        ["download-timeout"] = (s, v) => s with { DownloadTimeout = PositiveInteger(v, MaxSeconds) },
         ["download-min-rate"] = (s, v) => s with { DownloadMinRate = ByteCount(v) },
         ["cache-dir"] = (s, v) => s with { CacheDir = v.Length == 0 ? null : AbsolutePath(v) },
         ["cache-max-size"] = (s, v) => s with { CacheMaxSize = ByteCount(v) },
