@@ -44,6 +44,9 @@ public static class Program
             return PrefetchImages(settings, prefetchArgs);
         if (argv is ["cache", .. var cacheArgs])
             return ManageCache(settings, cacheArgs);
+        if (argv is ["keys", .. var keysArgs])
+            return Manual(settings, keysArgs, KeysCommand.Parse, o => o.Help, KeysCommand.Usage,
+                (_, _, _, log) => new KeysCommand(settings.KeyringDir, Console.Out, log).Run());
 
         Invocation invocation;
         try

@@ -27,6 +27,7 @@ public static class HelpText
           eliloader restart      a VM back to the start of its install
           eliloader prefetch     a release's kernel and ramdisk into the image cache ahead of time
           eliloader cache        list, verify or prune the image cache
+          eliloader keys list    the OpenPGP keys signed install trees are checked against
 
         Configuration: /etc/eliloader.conf, or the file named by $ELILOADER_CONFIG.
         Exit status: 0 success, 1 an error the toolstack shows (on stderr), 2 usage, 3 pygrub failed.
