@@ -11,10 +11,14 @@ public sealed class FtpMirror : IDisposable
     public int Port { get; }
     public string Url => $"ftp://127.0.0.1:{Port}/";
 
-    public FtpMirror()
+    public FtpMirror() : this(RepoPaths.Mirrors)
+    {
+    }
+
+    private FtpMirror(string root)
     {
         Port = FreePort.Next();
-        process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "pyftpdlib", "-i", "127.0.0.1", "-p", Port.ToString(), "-d", RepoPaths.Mirrors])
+        process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "pyftpdlib", "-i", "127.0.0.1", "-p", Port.ToString(), "-d", root])
         {
             UseShellExecute = false,
             RedirectStandardError = true,
@@ -38,6 +42,9 @@ public sealed class FtpMirror : IDisposable
             }
         }
     }
+
+    /// <summary>A second server for a tree a test builds.</summary>
+    public static FtpMirror Serving(string root) => new(root);
 
     public void Dispose()
     {
