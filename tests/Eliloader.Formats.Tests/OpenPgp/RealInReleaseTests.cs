@@ -58,6 +58,55 @@ public sealed class RealInReleaseTests : IDisposable
         Assert.All(checks, c => Assert.EndsWith(c.KeyId, c.Fingerprint));
     }
 
+    [Theory]
+    [InlineData(DebianKeyring)]
+    [InlineData("/usr/share/keyrings/debian-archive-removed-keys.gpg")]
+    public void Real_keyrings_are_described_as_gpg_shows_them(string path)
+    {
+        var described = Load(path).Describe();
+        var listing = Shell.Run($"gpg --homedir {directory} --batch --with-colons --show-keys {path} 2>/dev/null").Split('\n');
+        var expected = new List<(string Fingerprint, long Created, string Expires, string Algorithm)>();
+        for (var i = 0; i < listing.Length; i++)
+        {
+            var fields = listing[i].Split(':');
+            if (fields[0] != "pub")
+                continue;
+            // Debian's keys name a designated revoker (an rvk line) before their own fpr line.
+            var fingerprint = listing.Skip(i + 1).First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+            var algorithm = fields[3] switch { "1" => $"rsa{fields[2]}", "17" => $"dsa{fields[2]}", "22" => "ed25519", var a => a };
+            expected.Add((fingerprint, long.Parse(fields[5]), fields[6], algorithm));
+        }
+        Assert.Equal(expected.Count, described.Count);
+        foreach (var (key, (fingerprint, created, expires, algorithm)) in described.Zip(expected))
+        {
+            Assert.Equal(fingerprint, key.Fingerprint);
+            Assert.Equal(fingerprint[^16..], key.KeyId);
+            Assert.Equal(algorithm, key.Algorithm);
+            Assert.Equal(created, new DateTimeOffset(key.Created, TimeSpan.Zero).ToUnixTimeSeconds());
+            Assert.Equal(expires, key.Expires is { } day ? new DateTimeOffset(day, TimeSpan.Zero).ToUnixTimeSeconds().ToString() : "");
+            Assert.Equal(path, key.Source);
+        }
+        if (path == DebianKeyring)
+        {
+            var archive = described.Single(k => k.UserIds.Contains("Debian Archive Automatic Signing Key (12/bookworm) <ftpmaster@debian.org>"));
+            var subkey = Assert.Single(archive.Subkeys);
+            Assert.Equal("6ED0E7B82643E131", subkey.KeyId);
+            Assert.Equal("4CB50190207B4758A3F73A796ED0E7B82643E131", subkey.Fingerprint);
+            Assert.True(subkey.CanSign);
+            Assert.False(subkey.Revoked);
+            Assert.Equal(archive.Expires, subkey.Expires);
+        }
+    }
+
+    [Fact]
+    public void A_keyring_switches_off_the_modulus_primality_test()
+    {
+        // A second of CPU per 4096-bit key on every VM start otherwise (see Keyring).
+        Environment.SetEnvironmentVariable("Org.BouncyCastle.Rsa.AllowUnsafeModulus", null);
+        _ = new Keyring();
+        Assert.Equal("true", Environment.GetEnvironmentVariable("Org.BouncyCastle.Rsa.AllowUnsafeModulus"));
+    }
+
     [Fact]
     public void A_flipped_byte_in_the_signed_text_fails_as_gpgv_says()
     {
