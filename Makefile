@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs gnupg gpgv debian-archive-keyring
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs fdisk xen-utils-4.17 gnupg gpgv debian-archive-keyring
 CACHE := .cache
 BOOKWORM_INRELEASE := /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb

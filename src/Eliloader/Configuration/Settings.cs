@@ -54,6 +54,12 @@ public sealed record Settings
     public IReadOnlyList<string> XenstoreSocket { get; init; } = DefaultXenstoreSockets();
     public string SyslogSocket { get; init; } = "/dev/log";
     public string Pygrub { get; init; } = "/usr/bin/pygrub";
+
+    /// <summary>Where pygrub writes the kernel and ramdisk it extracts (its --output-directory default).</summary>
+    public string PygrubDir { get; init; } = "/var/run/xen/pygrub";
+
+    /// <summary>Seconds one pygrub run may take, from its start to the end of its output.</summary>
+    public int PygrubTimeout { get; init; } = 300;
     public string Mount { get; init; } = "/bin/mount";
     public string Umount { get; init; } = "/bin/umount";
 

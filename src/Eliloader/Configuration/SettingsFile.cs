@@ -24,6 +24,8 @@ public static class SettingsFile
         ["xenstore-socket"] = (s, v) => s with { XenstoreSocket = PathList(v) },
         ["syslog-socket"] = (s, v) => s with { SyslogSocket = AbsolutePath(v) },
         ["pygrub"] = (s, v) => s with { Pygrub = AbsolutePath(v) },
+        ["pygrub-dir"] = (s, v) => s with { PygrubDir = AbsolutePath(v) },
+        ["pygrub-timeout"] = (s, v) => s with { PygrubTimeout = PositiveInteger(v) },
         ["mount"] = (s, v) => s with { Mount = AbsolutePath(v) },
         ["umount"] = (s, v) => s with { Umount = AbsolutePath(v) },
         ["temp-dir"] = (s, v) => s with { TempDir = AbsolutePath(v) },

@@ -57,7 +57,7 @@ public abstract class DistroFamily
     /// Round 2: the arguments pygrub needs to boot the installed system, which are also
     /// saved as PV-bootloader-args. Empty when pygrub copes on its own.
     /// </summary>
-    public virtual IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image) => [];
+    public virtual IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image, Action<string> log) => [];
 
     /// <param name="observe">Told of every file looked for (its URL) and what looking found, for diagnosis.</param>
     public BootFilePaths Locate(InstallRequest request, RepositoryLocation location, IRepository repository, Action<string, Lookup>? observe = null)

@@ -38,10 +38,10 @@ public sealed class SlesLike : DistroFamily
     public override string MissingFileMessage(string url) =>
         $"The repository specified did not contain a required file, {url}.";
 
-    public override IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image)
+    public override IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image, Action<string> log)
     {
         var plain = pygrub.Run("-q", "-n", image);
-        if (plain.ExitCode > 1)
+        if (PygrubRunner.HasFailed(plain))
             throw PygrubRunner.Failed(plain);
         if (plain.ExitCode == 0)
             return [];
@@ -50,7 +50,7 @@ public sealed class SlesLike : DistroFamily
         {
             string[] choice = ["--kernel", $"{prefix}vmlinuz-{flavour}", "--ramdisk", $"{prefix}initrd-{flavour}"];
             var probe = pygrub.Run(["-n", .. choice, image]);
-            if (probe.ExitCode > 1)
+            if (PygrubRunner.HasFailed(probe))
                 throw PygrubRunner.Failed(probe);
             if (probe.ExitCode == 0)
                 return choice;

@@ -26,7 +26,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         var location = RepositoryLocation.Parse(request.Repository);
         var limits = LimitsReader.Read(settings, call.VmUuid, log);
         var (kernel, ramdisk) = family is PygrubFamily && location.Kind == RepositoryKind.Cdrom
-            ? new PygrubMedium(pygrub, cleanup, log).BootFiles(call.Argv, limits)
+            ? new PygrubMedium(pygrub, new PygrubFiles(settings.PygrubDir, settings.BootDir, cleanup), log).BootFiles(call.PygrubArgv, limits)
             : Fetch(call.Image, request, family, location, limits);
         var args = KernelArgs.Build(call.Invocation.CallerArgs, family.ExtraArgs(request, location), request);
         var output = writer.Write(new BootConfig(kernel, ramdisk, args));
