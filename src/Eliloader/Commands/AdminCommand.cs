@@ -94,10 +94,14 @@ public abstract class AdminCommand
         {
             OptionResult { Tokens.Count: 0, IdentifierToken: { } option } => $"{option.Value} requires a value",
             CommandResult { Command.Subcommands: { Count: > 0 } choices } command when command == parsed.CommandResult =>
-                $"{CommandPath(command)} needs {string.Join(", ", choices.SkipLast(1).Select(c => c.Name))} or {choices[^1].Name}",
+                $"{CommandPath(command)} needs {Choices(choices.Select(c => c.Name).ToList())}",
             _ => error.Message,
         };
     }
+
+    /// <summary>"list", or "list, verify or prune".</summary>
+    private static string Choices(IReadOnlyList<string> names) =>
+        names.Count == 1 ? names[0] : $"{string.Join(", ", names.SkipLast(1))} or {names[^1]}";
 
     /// <summary>"cache prune", for a subcommand.</summary>
     private static string CommandPath(CommandResult command) =>

@@ -16,6 +16,7 @@ public static class AdminCommands
         new("restart", "a VM back to the start of its install", () => new RestartCommand()),
         new("prefetch", "a release's kernel and ramdisk into the image cache ahead of time", () => new PrefetchCommand()),
         new("cache", "list, verify or prune the image cache", () => new CacheCommand()),
+        new("keys", "list the OpenPGP keys signed install trees are checked against", () => new KeysCommand()),
     ];
 
     /// <summary>The command argv names, or null for a toolstack run.</summary>

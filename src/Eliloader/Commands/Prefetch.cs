@@ -33,7 +33,7 @@ public sealed class Prefetch(Settings settings, TextWriter output, IProgressDisp
         var limits = LimitsReader.Read(settings, "", log);
         using var repository = RepositoryFactory.Open(location, request, options.Image, settings, cleanup, log);
         var paths = family.Locate(request, location, repository);
-        var published = PublishedChecksums.For(repository, family, paths, log);
+        var published = PublishedChecksums.For(repository, family, request, paths, settings, log);
         var scratch = new BootDirectory(ScratchDirectory.Create(settings.TempDir, cleanup), cleanup, log);
         var (kernel, ramdisk) = InstallerFiles.Fetch(repository, family, paths, published, limits,
             new BootFileFetcher(scratch, cache, progress, log), ramdiskMd5: true);

@@ -22,6 +22,18 @@ public enum PatchedInitrdCompressionSetting
     Gzip,
 }
 
+public enum SignaturesSetting
+{
+    /// <summary>A signature a tree publishes is checked and must hold; an unsigned tree installs with a warning.</summary>
+    Verify,
+
+    /// <summary>Only trees whose signature chain reaches the boot files install.</summary>
+    Require,
+
+    /// <summary>No signature is looked for; published checksums are still checked.</summary>
+    Off,
+}
+
 public enum ErrorFormatSetting
 {
     Auto,
@@ -88,6 +100,17 @@ public sealed record Settings
 
     /// <summary>Bytes per second a download must average over download-timeout seconds; 0 turns the floor off.</summary>
     public long DownloadMinRate { get; init; } = 1024;
+
+    public SignaturesSetting Signatures { get; init; } = SignaturesSetting.Verify;
+
+    /// <summary>Where the OpenPGP public keys (.gpg binary, .asc armored) that sign install trees are kept.</summary>
+    public string KeyringDir { get; init; } = "/etc/eliloader/keyrings";
+
+    /// <summary>
+    /// SHA-1 signatures made before this moment count (archived releases were signed with
+    /// SHA-1 long before collisions could be prepared for them); null: SHA-1 never counts.
+    /// </summary>
+    public DateTime? Sha1SignaturesBefore { get; init; } = new DateTime(2017, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private static IReadOnlyList<string> DefaultXenstoreSockets()
     {

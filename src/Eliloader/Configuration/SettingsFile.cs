@@ -42,6 +42,9 @@ public static class SettingsFile
         ["download-min-rate"] = (s, v) => s with { DownloadMinRate = ByteCount(v) },
         ["cache-dir"] = (s, v) => s with { CacheDir = v.Length == 0 ? null : AbsolutePath(v) },
         ["cache-max-size"] = (s, v) => s with { CacheMaxSize = ByteCount(v) },
+        ["signatures"] = (s, v) => s with { Signatures = Choice(v, SignaturesSetting.Verify, SignaturesSetting.Require, SignaturesSetting.Off) },
+        ["keyring-dir"] = (s, v) => s with { KeyringDir = AbsolutePath(v) },
+        ["sha1-signatures-before"] = (s, v) => s with { Sha1SignaturesBefore = DateOrNever(v) },
     };
 
     public static IEnumerable<string> KnownKeys => Keys.Keys;
@@ -126,6 +129,13 @@ public static class SettingsFile
             throw new FormatException("at least one path is needed");
         return paths.Select(AbsolutePath).ToList();
     }
+
+    /// <summary>A day (YYYY-MM-DD, midnight UTC), or "never".</summary>
+    private static DateTime? DateOrNever(string value) =>
+        value == "never" ? null
+        : DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var day)
+            ? day
+            : throw new FormatException($"'{value}' is neither a date (YYYY-MM-DD) nor 'never'");
 
     /// <summary>Bytes, or with a K, M, G or T suffix (powers of 1024).</summary>
     public static long ByteCount(string value)

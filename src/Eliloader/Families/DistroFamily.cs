@@ -34,8 +34,8 @@ public abstract class DistroFamily
     /// <summary>The family's part of the kernel command line (protocol section 5), spacing included.</summary>
     public abstract string ExtraArgs(InstallRequest request, RepositoryLocation location);
 
-    /// <summary>Where the tree publishes digests of the located files, most trusted first; none by default.</summary>
-    public virtual IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [];
+    /// <summary>Where the tree publishes digests of the located files, most trusted first, each with what signs it; none by default.</summary>
+    public virtual IEnumerable<ChecksumList> ChecksumLists(InstallRequest request, BootFilePaths located) => [];
 
     /// <summary>
     /// A round before the first or beyond the family's last is UNSUPPORTED_INSTALL_METHOD.

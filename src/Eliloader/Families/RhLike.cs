@@ -32,9 +32,14 @@ public sealed partial class RhLike : DistroFamily
             yield return named;
     }
 
-    /// <summary>Trees from RHEL 6 on list their images' digests in .treeinfo [checksums].</summary>
-    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) =>
-        TreeInfoNames.Select(name => new TreeInfoChecksums(name));
+    /// <summary>
+    /// Trees from RHEL 6 on list their images' digests in .treeinfo [checksums]. Red Hat
+    /// signs nothing above its packages, so the list stays unauthenticated, and says so.
+    /// </summary>
+    public override IEnumerable<ChecksumList> ChecksumLists(InstallRequest request, BootFilePaths located) =>
+        TreeInfoNames.Select(name => new TreeInfoChecksums(name) { Authority = Unsigned });
+
+    private static readonly NoAuthority Unsigned = new("Red Hat trees sign nothing above their packages: .treeinfo is not authenticated");
 
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) =>
         location.Kind == RepositoryKind.Cdrom ? "" : "method=" + location.Url;

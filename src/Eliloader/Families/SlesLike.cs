@@ -27,8 +27,13 @@ public sealed class SlesLike : DistroFamily
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) =>
         location.Kind == RepositoryKind.Cdrom ? " install=hd" : " install=" + location.Url;
 
-    /// <summary>The medium's content file lists its boot files' digests (HASH lines).</summary>
-    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [new SuseContentFile("content")];
+    /// <summary>
+    /// The medium's content file lists its boot files' digests (HASH lines) and is signed
+    /// by content.asc, checked with the administrator's keys: the medium's own content.key
+    /// is never trusted on its own say-so.
+    /// </summary>
+    public override IEnumerable<ChecksumList> ChecksumLists(InstallRequest request, BootFilePaths located) =>
+        [new SuseContentFile("content") { Authority = new DetachedSignatureAuthority("content.asc") }];
 
     public override string MissingFileMessage(string url) =>
         $"The repository specified did not contain a required file, {url}.";

@@ -48,7 +48,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         var bootDir = new BootDirectory(settings.BootDir, cleanup, log);
         var fetcher = new BootFileFetcher(bootDir, ImageCache.Open(settings, cleanup, log), NoProgress.Instance, log);
         // The MD5 is only worth taking when some map could name the ramdisk.
-        var published = PublishedChecksums.For(repository, family, paths, log);
+        var published = PublishedChecksums.For(repository, family, request, paths, settings, log);
         var (kernel, ramdisk) = InstallerFiles.Fetch(repository, family, paths, published, limits, fetcher, ramdiskMd5: maps.Count > 0);
         return ramdisk?.Md5 is not { } digest
             ? (kernel.Path, ramdisk?.Path)

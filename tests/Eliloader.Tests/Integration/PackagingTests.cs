@@ -103,7 +103,9 @@ public sealed partial class PackagingTests : IDisposable
     public void The_rpm_holds_binary_config_man_page_and_cache()
     {
         var files = Must("rpm", "-qlp", Rpm).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["/etc/eliloader.conf", "/usr/libexec/eliloader/eliloader", "/usr/libexec/eliloader/takeover", "/usr/share/man/man1/eliloader.1.gz", "/var/cache/eliloader"], files);
+        Assert.Equal(["/etc/eliloader", "/etc/eliloader.conf", "/etc/eliloader/keyrings", "/etc/eliloader/keyrings/debian-archive-keyring.gpg",
+            "/etc/eliloader/keyrings/debian-archive-removed-keys.gpg", "/usr/libexec/eliloader/eliloader", "/usr/libexec/eliloader/takeover",
+            "/usr/share/man/man1/eliloader.1.gz", "/var/cache/eliloader"], files);
         Assert.Contains("/etc/eliloader.conf", Must("rpm", "-qcp", Rpm).Stdout);
     }
 
@@ -173,13 +175,24 @@ public sealed partial class PackagingTests : IDisposable
     public void The_deb_holds_binary_config_man_page_and_cache()
     {
         var listing = Must("dpkg", "-c", Deb).Stdout;
-        foreach (var path in new[] { "./usr/bin/eliloader", "./etc/eliloader.conf", "./usr/share/man/man1/eliloader.1.gz", "./var/cache/eliloader/" })
+        foreach (var path in new[] { "./usr/bin/eliloader", "./etc/eliloader.conf", "./usr/share/man/man1/eliloader.1.gz", "./var/cache/eliloader/",
+            "./etc/eliloader/keyrings/debian-archive-keyring.gpg", "./etc/eliloader/keyrings/debian-archive-removed-keys.gpg" })
             Assert.Contains(path, listing);
         Assert.Equal("/etc/eliloader.conf\n", Must("dpkg-deb", "--info", Deb, "conffiles").Stdout);
         var unpacked = Path.Combine(root, "deb");
         Directory.CreateDirectory(unpacked);
         Must("dpkg-deb", "-x", Deb, unpacked);
         Assert.Contains("\nguest-installer-dir = /usr/share/xcp/packages/files/guest-installer\n", File.ReadAllText(Path.Combine(unpacked, "etc/eliloader.conf")));
+        // The keys are Debian's own, byte for byte, and the packaged binary reads them.
+        Assert.Equal(File.ReadAllBytes("/usr/share/keyrings/debian-archive-keyring.gpg"), File.ReadAllBytes(Path.Combine(unpacked, "etc/eliloader/keyrings/debian-archive-keyring.gpg")));
+        var config = Path.Combine(root, "keys.conf");
+        File.WriteAllText(config, $"keyring-dir = {unpacked}/etc/eliloader/keyrings\nsyslog-socket = {root}/no-syslog\n");
+        var listed = ProcessRunner.Run(Path.Combine(unpacked, "usr/bin/eliloader"), ["keys", "list"], new Dictionary<string, string> { ["ELILOADER_CONFIG"] = config });
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        var keys = listed.Stdout;
+        Assert.Contains("  uid   Debian Archive Automatic Signing Key (12/bookworm) <ftpmaster@debian.org>\n", keys);
+        Assert.Contains("debian-archive-removed-keys.gpg:\n  pub   ", keys);
+        Assert.Contains("  uid   Debian Archive Automatic Signing Key (5.0/lenny) <ftpmaster@debian.org>\n", keys);
     }
 
     [Fact]
@@ -259,8 +272,11 @@ public sealed partial class PackagingTests : IDisposable
             var environment = new Dictionary<string, string> { ["DESTDIR"] = root };
             Assert.Equal(0, ProcessRunner.Run(Path.Combine(scripts, "install.sh"), [], environment).ExitCode);
             AssertTakenOver();
+            var keyring = Path.Combine(root, "etc/eliloader/keyrings/debian-archive-removed-keys.gpg");
+            Assert.Equal(File.ReadAllBytes("/usr/share/keyrings/debian-archive-removed-keys.gpg"), File.ReadAllBytes(keyring));
             Assert.Equal(0, ProcessRunner.Run(Path.Combine(scripts, "uninstall.sh"), [], environment).ExitCode);
             AssertGivenBack();
+            Assert.False(File.Exists(keyring));
             Assert.True(File.Exists(Path.Combine(root, "etc/eliloader.conf")), "the configuration stays");
         }
         finally

@@ -27,19 +27,19 @@ public sealed class FtpMirror : IDisposable
         FTPServer(("127.0.0.1", int(sys.argv[1])), FTPHandler).serve_forever()
         """;
 
-    public FtpMirror() : this(null)
+    public FtpMirror() : this(RepoPaths.Mirrors, null)
     {
     }
 
     /// <summary>A server that sends at most <paramref name="bytesPerSecond"/>.</summary>
-    public static FtpMirror Throttled(int bytesPerSecond) => new(bytesPerSecond);
+    public static FtpMirror Throttled(int bytesPerSecond) => new(RepoPaths.Mirrors, bytesPerSecond);
 
-    private FtpMirror(int? bytesPerSecond)
+    private FtpMirror(string root, int? bytesPerSecond)
     {
         Port = FreePort.Next();
         string[] arguments = bytesPerSecond is { } rate
-            ? ["-c", ThrottledServer, Port.ToString(), RepoPaths.Mirrors, rate.ToString()]
-            : ["-m", "pyftpdlib", "-i", "127.0.0.1", "-p", Port.ToString(), "-d", RepoPaths.Mirrors];
+            ? ["-c", ThrottledServer, Port.ToString(), root, rate.ToString()]
+            : ["-m", "pyftpdlib", "-i", "127.0.0.1", "-p", Port.ToString(), "-d", root];
         process = Process.Start(new ProcessStartInfo("/usr/bin/python3", arguments)
         {
             UseShellExecute = false,
@@ -64,6 +64,9 @@ public sealed class FtpMirror : IDisposable
             }
         }
     }
+
+    /// <summary>A second server for a tree a test builds.</summary>
+    public static FtpMirror Serving(string root) => new(root, null);
 
     public void Dispose()
     {
