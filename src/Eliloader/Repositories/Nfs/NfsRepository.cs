@@ -17,22 +17,24 @@ public sealed class NfsRepository : IRepository
     private readonly INfsClient client;
     private readonly NfsNode root;
     private readonly NfsPathResolver resolver;
+    private readonly TransferFloor floor;
 
-    private NfsRepository(string repository, string url, INfsClient client, NfsNode root, Action<string> log)
+    private NfsRepository(string repository, string url, INfsClient client, NfsNode root, TransferFloor floor, Action<string> log)
     {
-        (this.repository, this.url, this.client, this.root) = (repository, url, client, root);
+        (this.repository, this.url, this.client, this.root, this.floor) = (repository, url, client, root, floor);
         resolver = new NfsPathResolver(client, log);
     }
 
     /// <param name="repository">install-repository as the user wrote it.</param>
     /// <param name="url">The same with a trailing "/", the prefix of every path in messages.</param>
-    public static NfsRepository Open(NfsExport export, string repository, string url, TimeSpan timeout, Action<string> log)
+    /// <param name="floor">download-min-rate: a server that answers every READ in time, but slowly, fails too.</param>
+    public static NfsRepository Open(NfsExport export, string repository, string url, TimeSpan timeout, TransferFloor floor, Action<string> log)
     {
         try
         {
             var (client, directory) = NfsConnector.Connect(export, timeout, log);
             log($"NFS: {export.MountSource} over {client.Version}, {client.Connection}");
-            return new NfsRepository(repository, url, client, directory, log);
+            return new NfsRepository(repository, url, client, directory, floor, log);
         }
         catch (Exception e) when (Failure(e))
         {
@@ -82,7 +84,7 @@ public sealed class NfsRepository : IRepository
         if (validators is not null && validators == known)
             return RemoteFile.Unchanged(described, validators);
         var size = attributes.Size <= long.MaxValue ? (long)attributes.Size : long.MaxValue;
-        return new RemoteFile(described, size, new NfsFileStream(client, node with { Attributes = attributes }, described), validators);
+        return new RemoteFile(described, size, floor.Guard(new NfsFileStream(client, node with { Attributes = attributes }, described), described), validators);
     }
 
     /// <summary>A path's node; a server that fails or goes silent while it is looked up ends the run.</summary>
