@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using CsCheck;
@@ -107,6 +108,25 @@ public sealed class InitramfsSegmentTests
         var big = Gzip(Archive(("a", new string('a', 700_000))));
         byte[] initramfs = [.. big, .. Gzip(Archive(("b", new string('b', 700_000))))];
         Assert.Throws<LimitExceededException>(() => Read(initramfs));
+    }
+
+    [Fact]
+    public void A_gigabyte_of_compressed_zeros_reaches_the_bound_within_a_second()
+    {
+        // About a megabyte of gzip: to the reader it is NUL padding, so it must be skipped in blocks, not byte by byte.
+        var bomb = new MemoryStream();
+        using (var gzip = new GZipStream(bomb, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 1024; i++)
+                gzip.Write(zeros);
+        }
+        Assert.InRange(bomb.Length, 1, 2 << 20);
+        var reader = new InitramfsReader(new MemoryStream(bomb.ToArray()), 128 << 20, Limits);
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<LimitExceededException>(() => reader.GetNextEntry());
+        Assert.Equal("input is larger than 134217728 bytes", error.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed.TotalSeconds:F2} s");
     }
 
     /// <summary>Data compressed by the reference tool.</summary>
