@@ -175,9 +175,8 @@ public sealed class IsoImageTests : IDisposable
     {
         // 100,000 records of one name, just inside the directory bound: gathering them used to copy the list per record.
         var image = new CraftedIso().File("f", [], extents: 100_000).Build();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal("file 'f' in directory '/' has more than 64 extents", Refusal(image, "f"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed.TotalSeconds:F2} s");
+        var cpu = ThreadCpu.Measure(() => Assert.Equal("file 'f' in directory '/' has more than 64 extents", Refusal(image, "f")));
+        Assert.True(cpu < TimeSpan.FromSeconds(1), $"{cpu.TotalSeconds:F2} s of CPU");
     }
 
     [Fact]
@@ -219,9 +218,9 @@ public sealed class IsoImageTests : IDisposable
     {
         var target = string.Concat(Enumerable.Repeat("x/../x/../", 400)) + "x/../install.amd";
         var image = new CraftedIso().Directory("", paddedTo: 4 << 20).Directory("x").Symlink("install.amd", target).Build();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal("path 'install.amd/vmlinuz' takes more than 4096 steps through directories and symlinks", Refusal(image, "install.amd/vmlinuz"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed.TotalSeconds:F2} s");
+        var cpu = ThreadCpu.Measure(() =>
+            Assert.Equal("path 'install.amd/vmlinuz' takes more than 4096 steps through directories and symlinks", Refusal(image, "install.amd/vmlinuz")));
+        Assert.True(cpu < TimeSpan.FromSeconds(1), $"{cpu.TotalSeconds:F2} s of CPU");
     }
 
     [Fact]
