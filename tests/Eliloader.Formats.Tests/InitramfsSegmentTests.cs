@@ -127,20 +127,6 @@ public sealed class InitramfsSegmentTests
         Assert.True(cpu < TimeSpan.FromSeconds(1), $"{cpu.TotalSeconds:F2} s of CPU");
     }
 
-    /// <summary>Data compressed by the reference tool.</summary>
-    private static byte[] Compress(byte[] data, string command)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("bash", ["-c", command]) { RedirectStandardInput = true, RedirectStandardOutput = true };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = new MemoryStream();
-        var reading = process.StandardOutput.BaseStream.CopyToAsync(output);
-        process.StandardInput.BaseStream.Write(data);
-        process.StandardInput.Close();
-        reading.Wait();
-        process.WaitForExit();
-        return output.ToArray();
-    }
-
     [Theory]
     [InlineData("xz -c --check=crc32")]
     [InlineData("xz -c --check=crc64")]
@@ -148,7 +134,7 @@ public sealed class InitramfsSegmentTests
     [InlineData("bzip2 -c")]
     public void A_plain_archive_after_an_xz_lzma_or_bzip2_segment_is_read_too(string compress)
     {
-        byte[] initramfs = [.. Compress(Archive(("init", "vendor"), ("big", new string('z', 200_000))), compress), .. Archive(("init", "overlay"))];
+        byte[] initramfs = [.. Shell.Filter(Archive(("init", "vendor"), ("big", new string('z', 200_000))), compress), .. Archive(("init", "overlay"))];
         Assert.Equal(["init=vendor", $"big={new string('z', 200_000)}", "init=overlay"], Read(initramfs));
     }
 
@@ -156,7 +142,7 @@ public sealed class InitramfsSegmentTests
     public void Bzip2_streams_one_after_another_are_one_segment_as_pbzip2_writes_them()
     {
         var archive = Archive(("a", new string('a', 5000)), ("b", "bee"));
-        byte[] initramfs = [.. Compress(archive[..3000], "bzip2 -c"), .. Compress(archive[3000..], "bzip2 -c")];
+        byte[] initramfs = [.. Shell.Filter(archive[..3000], "bzip2 -c"), .. Shell.Filter(archive[3000..], "bzip2 -c")];
         Assert.Equal([$"a={new string('a', 5000)}", "b=bee"], Read(initramfs));
     }
 
@@ -165,7 +151,7 @@ public sealed class InitramfsSegmentTests
     [InlineData("bzip2 -c")]
     public void Garbage_after_an_xz_or_bzip2_segment_is_refused(string compress)
     {
-        var segment = Compress(Archive(("init", "vendor")), compress);
+        var segment = Shell.Filter(Archive(("init", "vendor")), compress);
         var error = Assert.Throws<InvalidDataException>(() => Read([.. segment, .. "#!/bin/sh"u8]));
         Assert.Contains($"at byte {segment.Length}", error.Message);
     }
@@ -173,10 +159,24 @@ public sealed class InitramfsSegmentTests
     [Fact]
     public void Damaged_zstd_data_is_invalid_data_naming_zstd()
     {
-        var segment = Compress(Archive(("init", new string('q', 50_000))), "zstd -q -c");
+        var segment = Shell.Filter(Archive(("init", new string('q', 50_000))), "zstd -q -c");
         segment[segment.Length / 2] ^= 0xFF;
         segment[segment.Length / 2 + 1] ^= 0xFF;
         Assert.Contains("the zstd data is damaged", Assert.Throws<InvalidDataException>(() => Read(segment)).Message);
+    }
+
+    [Fact]
+    public void A_truncated_zstd_segment_is_invalid_data_naming_zstd()
+    {
+        var segment = Shell.Filter(Archive(("init", new string('q', 50_000))), "zstd -q -c");
+        Assert.StartsWith("the zstd data is truncated: ", Assert.Throws<InvalidDataException>(() => Read(segment[..^10])).Message);
+    }
+
+    [Fact]
+    public void An_lzma_header_cut_short_is_invalid_data()
+    {
+        var segment = Shell.Filter(Archive(("init", "vendor")), "lzma -c");
+        Assert.Equal("the LZMA header is truncated", Assert.Throws<InvalidDataException>(() => Read(segment[..12])).Message);
     }
 
     [Fact]
