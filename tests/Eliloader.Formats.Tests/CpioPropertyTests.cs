@@ -100,6 +100,7 @@ public sealed class CpioPropertyTests
         return [.. archive, .. Shell.Filter(archive, compress)];
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("gzip -n")]
     [InlineData("xz")]

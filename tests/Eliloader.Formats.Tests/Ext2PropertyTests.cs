@@ -88,6 +88,7 @@ public sealed class Ext2PropertyTests
         Assert.True(rebuilt.Children["usr"].Children["lib"].Children["xen"].IsDirectory);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Damaged_images_fail_only_with_invalid_data_or_a_limit()
     {

@@ -3,6 +3,7 @@ using Eliloader.Formats.Ext2;
 namespace Eliloader.Formats.Tests;
 
 /// <summary>The ext2 reader and builder against images mke2fs makes, checked with e2fsck and debugfs.</summary>
+[Trait("Category", "Slow")]
 public sealed class Ext2Tests : IDisposable
 {
     private readonly string work = Path.Combine(Path.GetTempPath(), "ext2-" + Guid.NewGuid().ToString("N")[..8]);

@@ -109,6 +109,7 @@ public sealed class InitramfsSegmentTests
         Assert.Throws<LimitExceededException>(() => Read(initramfs));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_gigabyte_of_compressed_zeros_reaches_the_bound_within_a_second()
     {
@@ -179,6 +180,7 @@ public sealed class InitramfsSegmentTests
         Assert.Equal("the LZMA header is truncated", Assert.Throws<InvalidDataException>(() => Read(segment[..12])).Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_gzip_member_ends_exactly_where_its_trailer_does_whatever_follows()
     {

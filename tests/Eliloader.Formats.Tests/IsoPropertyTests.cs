@@ -43,6 +43,7 @@ public sealed class IsoPropertyTests
         Assert.Throws<InvalidDataException>(() => iso.Find("loop/x"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Damaged_media_fail_only_with_invalid_data()
     {

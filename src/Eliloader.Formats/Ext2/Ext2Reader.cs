@@ -104,7 +104,7 @@ public sealed class Ext2Reader
         {
             if (!directories.Add(number))
                 throw new InvalidDataException($"ext2 directory {path} appears twice in the tree");
-            if (depth == MaxDepth)
+            if (depth > MaxDepth)
                 throw new InvalidDataException($"ext2 directory {path} lies more than {MaxDepth} directories deep");
             foreach (var (name, child) in Entries(dataBlocks, path))
             {
