@@ -131,6 +131,22 @@ public sealed class XmlRpcTests
         Assert.Empty((Dictionary<string, object>)Read(Response(value)));
 
     [Fact]
+    public void Comments_and_processing_instructions_are_ignored_anywhere() =>
+        Assert.Equal(5L, Read(Response("<value><!-- a count --><?pi x?><int>5</int></value>")));
+
+    [Fact]
+    public void An_empty_data_element_is_an_empty_array_and_what_follows_is_read()
+    {
+        var result = (Dictionary<string, object>)Read(Response(
+            "<value><struct><member><name>e</name><value><array><data/></array></value></member>"
+            + "<member><name>f</name><value><array><data></data></array></value></member>"
+            + "<member><name>g</name><value>x</value></member></struct></value>"));
+        Assert.Empty((List<object>)result["e"]);
+        Assert.Empty((List<object>)result["f"]);
+        Assert.Equal("x", result["g"]);
+    }
+
+    [Fact]
     public void Reads_an_array_of_mixed_values_with_whitespace_between()
     {
         var items = (List<object>)Read(Response("<value><array>\n <data>\n  <value>a</value>\n  <value><int>1</int></value>\n </data>\n</array></value>"));
