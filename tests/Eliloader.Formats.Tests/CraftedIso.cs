@@ -25,6 +25,7 @@ public sealed class CraftedIso(bool rockRidge = true)
         public byte[] Data { get; init; } = [];
         public int ExtentCount { get; init; } = 1;
         public string? Target { get; init; }
+        public byte[]? SystemUse { get; init; }
         public long PaddedTo { get; set; }
 
         // Laid out by Build.
@@ -53,6 +54,13 @@ public sealed class CraftedIso(bool rockRidge = true)
     }
 
     public CraftedIso File(string path, string text) => File(path, Encoding.ASCII.GetBytes(text));
+
+    /// <summary>A file whose system use area is given byte for byte, for malformed Rock Ridge fields.</summary>
+    public CraftedIso RawEntry(string path, byte[] systemUse)
+    {
+        Add(path, name => new Node(name, Kind.File) { SystemUse = systemUse });
+        return this;
+    }
 
     public CraftedIso Symlink(string path, string target)
     {
@@ -192,6 +200,8 @@ public sealed class CraftedIso(bool rockRidge = true)
 
     private List<byte[]> RockRidgeFields(Node node)
     {
+        if (node.SystemUse is { } raw)
+            return [raw];
         if (!rockRidge)
             return [];
         var name = Encoding.UTF8.GetBytes(node.Name);

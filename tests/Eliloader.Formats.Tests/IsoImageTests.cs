@@ -249,6 +249,81 @@ public sealed class IsoImageTests : IDisposable
         Assert.Equal("path 'l0' goes through more than 32 symlinks", Refusal(Chain(33), "l0"));
     }
 
+    private static byte[] Field(string signature, params byte[] data) => [.. Encoding.ASCII.GetBytes(signature), (byte)(4 + data.Length), 1, .. data];
+
+    private static byte[] ContinuationField(uint block, uint offset, uint length)
+    {
+        var data = new byte[24];
+        BitConverter.GetBytes(block).CopyTo(data, 0);
+        BitConverter.GetBytes(offset).CopyTo(data, 8);
+        BitConverter.GetBytes(length).CopyTo(data, 16);
+        return Field("CE", data);
+    }
+
+    [Fact]
+    public void Rock_ridge_names_continue_across_fields_and_skip_dot_entries()
+    {
+        // NM flag 1: continued in the next NM; flags 2 and 4 (current, parent) name nothing.
+        var iso = IsoImage.Open(new MemoryStream(new CraftedIso()
+            .RawEntry("a", [.. Field("NM", [1, .. "vmli"u8]), .. Field("NM", [0, .. "nuz"u8])])
+            .RawEntry("b", [.. Field("NM", [2]), .. Field("NM", [0, .. "initrd"u8])])
+            .RawEntry("c", [.. Field("NM", [0, .. "after-stop"u8]), .. Field("ST"), .. Field("NM", [0, .. "ignored"u8])])
+            .Build()));
+        Assert.NotNull(iso.Find("vmlinuz"));
+        Assert.NotNull(iso.Find("initrd"));
+        Assert.NotNull(iso.Find("after-stop"));
+        Assert.Null(iso.Find("after-stopignored"));
+    }
+
+    [Fact]
+    public void A_relocated_entry_is_not_listed_and_a_plain_name_serves_a_bare_symlink()
+    {
+        var iso = IsoImage.Open(new MemoryStream(new CraftedIso().File("target", "t")
+            .RawEntry("moved", [.. Field("NM", [0, .. "moved"u8]), .. Field("RE")])
+            .RawEntry("LINK", Field("SL", [0, 0, 6, .. "target"u8]))
+            .Build()));
+        Assert.Null(iso.Find("moved"));
+        Assert.Equal(1, iso.Find("LINK")!.Length);
+    }
+
+    [Fact]
+    public void Symlink_components_for_the_root_the_parent_and_a_split_name_are_joined()
+    {
+        // "x/" then ".." then "tar" continued as "get": x/../target.
+        var iso = IsoImage.Open(new MemoryStream(new CraftedIso().File("target", "t").Directory("x")
+            .RawEntry("l", [.. Field("NM", [0, .. "l"u8]), .. Field("SL", [0, 0, 1, .. "x"u8, 4, 0, 1, 3, .. "tar"u8]), .. Field("SL", [0, 0, 3, .. "get"u8])])
+            .RawEntry("abs", [.. Field("NM", [0, .. "abs"u8]), .. Field("SL", [0, 8, 0, 0, 6, .. "target"u8])])
+            .RawEntry("dot", [.. Field("NM", [0, .. "dot"u8]), .. Field("SL", [0, 2, 0, 0, 6, .. "target"u8])])
+            .Build()));
+        Assert.Equal(1, iso.Find("l")!.Length);
+        Assert.Null(iso.Find("abs"));
+        Assert.Equal(1, iso.Find("dot")!.Length);
+    }
+
+    /// <summary>NM fields of 240 characters each, continued: 18 of them pass the 4096 bound.</summary>
+    private static byte[] Names(int count) => [.. Enumerable.Range(0, count).SelectMany(_ => Field("NM", [1, .. Enumerable.Repeat((byte)'n', 240)]))];
+
+    [Theory]
+    [InlineData("truncated component", "directory '/': truncated Rock Ridge symlink component")]
+    [InlineData("continuation too long", "a Rock Ridge continuation area does not fit its block")]
+    [InlineData("continuation past its block", "a Rock Ridge continuation area does not fit its block")]
+    [InlineData("continuation loop", "directory '/': more than 16 Rock Ridge continuation areas")]
+    [InlineData("long name", "directory '/': Rock Ridge name or link longer than 4096 characters")]
+    public void Malformed_rock_ridge_fields_are_refused(string damage, string message)
+    {
+        // The root directory is block 18 and the first file's data block 19.
+        var iso = damage switch
+        {
+            "truncated component" => new CraftedIso().RawEntry("l", Field("SL", [0, 0, 9, .. "abc"u8])),
+            "continuation too long" => new CraftedIso().RawEntry("l", ContinuationField(19, 0, 2049)),
+            "continuation past its block" => new CraftedIso().RawEntry("l", ContinuationField(19, 2000, 49)),
+            "continuation loop" => new CraftedIso().File("area", ContinuationField(19, 0, 28)).RawEntry("l", ContinuationField(19, 0, 28)),
+            _ => new CraftedIso().File("a1", [.. Names(8), .. ContinuationField(20, 0, 8 * 245 + 28)])
+                .File("a2", [.. Names(8), .. ContinuationField(21, 0, 2 * 245)]).File("a3", Names(2)).RawEntry("l", ContinuationField(19, 0, 8 * 245 + 28)),
+        };
+        Assert.Equal(message, Refusal(iso.Build(), "x"));
+    }
+
     private static int IndexOf(byte[] haystack, string needle)
     {
         var at = haystack.AsSpan().IndexOf(Encoding.ASCII.GetBytes(needle));
