@@ -10,6 +10,7 @@
 #   MUTATE_SLICE_TIMEOUT=2400      seconds a folder may take before it is given up
 #   MUTATE_THRESHOLD=80            the lowest acceptable score
 set -uo pipefail
+set -f # the -m patterns are globs for Stryker, not for the shell
 cd "$(dirname "$0")/.."
 project=src/Eliloader.Formats
 out=TestResults/mutation
@@ -21,7 +22,7 @@ mkdir -p "$out"
 for folder in $folders; do
 	name=${folder/#./root}
 	if [ "$folder" = . ]; then
-		patterns=$(find "$project" -maxdepth 1 -name '*.cs' -printf -- '-m **/%f ')
+		patterns=$(find "$project" -maxdepth 1 -name '*.cs' -printf '-m **/%f ')
 	else
 		patterns="-m **/$folder/**/*.cs"
 	fi

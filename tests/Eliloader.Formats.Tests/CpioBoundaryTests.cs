@@ -91,6 +91,170 @@ public sealed class CpioBoundaryTests
         Assert.Equal("no cpio header at byte 116 (found '079999')", error.Message);
     }
 
+    /// <summary>The archive as the crc format writes it: magic 070702 and each regular file's byte sum in field 12.</summary>
+    private static byte[] AsCrc(byte[] newc, params uint[] sums)
+    {
+        var crc = newc.ToArray();
+        var at = 0;
+        foreach (var sum in sums)
+        {
+            crc[at + 5] = (byte)'2';
+            Encoding.ASCII.GetBytes(sum.ToString("X8")).CopyTo(crc, at + 6 + 12 * 8);
+            var nameSize = Convert.ToInt32(Encoding.ASCII.GetString(crc, at + 6 + 11 * 8, 8), 16);
+            var dataSize = Convert.ToInt32(Encoding.ASCII.GetString(crc, at + 6 + 6 * 8, 8), 16);
+            at = (at + 110 + nameSize + 3) / 4 * 4;
+            at = (at + dataSize + 3) / 4 * 4;
+        }
+        crc[at + 5] = (byte)'2';
+        return crc;
+    }
+
+    [Fact]
+    public void A_crc_archive_is_checked_against_the_sum_of_each_regular_files_bytes()
+    {
+        // "ab" sums to 0xC3; a directory's field is not checked.
+        var archive = Archive(Member("f", "ab"), Member("d", "", mode: CpioEntry.Directory | 0b111_101_101));
+        Assert.Equal(["f", "d"], ReadAll(AsCrc(archive, 0xC3, 0x1234)).Select(e => e.Name));
+        var error = Assert.Throws<InvalidDataException>(() => ReadAll(AsCrc(archive, 0xC4, 0)));
+        Assert.Equal("cpio member 'f' fails its checksum (000000c3, header says 000000c4)", error.Message);
+    }
+
+    private static List<CpioEntry> ReadAll(byte[] archive) => ReadAll(archive, new CpioLimits());
+
+    [Theory]
+    [InlineData(2, "cpio archive ends inside a header at byte 2")]
+    [InlineData(50, "cpio archive ends inside a header at byte 50")]
+    [InlineData(111, "cpio archive ends inside a name at byte 111")]
+    [InlineData(114, "cpio archive ends inside padding at byte 114")]
+    [InlineData(117, "cpio archive ends inside the data of 'abc' (2 bytes missing)")]
+    [InlineData(122, "cpio archive ends inside a header at byte 122")]
+    public void A_truncated_archive_says_where(int length, string message)
+    {
+        var archive = Archive(Member("abc", "xyz"));
+        Assert.Equal(message, Assert.Throws<InvalidDataException>(() => ReadAll(archive[..length]).ForEach(_ => { })).Message);
+    }
+
+    [Fact]
+    public void A_truncated_old_binary_header_says_where() =>
+        Assert.Equal("cpio archive ends inside a header at byte 10",
+            Assert.Throws<InvalidDataException>(() => ReadAll(OldBinary(false, "a", [], 0x81A4, 0)[..10])).Message);
+
+    [Theory]
+    [InlineData(new byte[] { 0x71, 0x00 }, "no cpio header at byte 0 (found 'q')")]
+    [InlineData(new byte[] { 0xC7, 0x00 }, "no cpio header at byte 0 (found '\\xc7')")]
+    [InlineData(new byte[] { 0x20, 0x7F, 0x1F, 0x41, 0x80, 0x7E }, "no cpio header at byte 0 (found ' \\x7f\\x1fA\\x80~')")]
+    public void Bytes_that_are_not_a_header_are_shown_escaped(byte[] head, string message)
+    {
+        var input = new byte[120];
+        head.CopyTo(input, 0);
+        var reader = new CpioReader(new MemoryStream(input), new CpioLimits());
+        Assert.Equal(message, Assert.Throws<InvalidDataException>(() => reader.GetNextEntry()).Message);
+    }
+
+    [Fact]
+    public void Data_not_read_is_skipped_and_two_bytes_of_magic_alone_are_a_truncated_header()
+    {
+        byte[] archive = [.. Archive(Member("a", new string('a', 100_000)), Member("b", "bb"))[..^124], .. "07"u8];
+        var reader = new InitramfsReader(new MemoryStream(archive), long.MaxValue, new CpioLimits());
+        Assert.Equal("a", reader.GetNextEntry()!.Name);
+        Assert.Equal("b", reader.GetNextEntry()!.Name);
+        Assert.StartsWith("cpio archive ends inside a header at byte ", Assert.Throws<InvalidDataException>(() => reader.GetNextEntry()).Message);
+    }
+
+    [Fact]
+    public void Garbage_inside_a_compressed_segment_is_named_at_its_unpacked_byte()
+    {
+        var archive = Archive(Member("a", "x"));
+        var initramfs = Gzip([.. archive, .. "#!"u8]);
+        var error = Assert.Throws<InvalidDataException>(() => ReadAll(initramfs));
+        Assert.Equal($"the initramfs holds data that is neither cpio nor a known compression (2321) at unpacked byte {archive.Length}", error.Message);
+    }
+
+    [Fact]
+    public void The_first_compressed_segment_names_the_compression()
+    {
+        var plain = Archive(Member("a", "x"));
+        var reader = new InitramfsReader(new MemoryStream([.. plain, .. Gzip(plain), 0, 0, 0, 0, .. Shell.Filter(plain, "xz -c")]), long.MaxValue, new CpioLimits());
+        Assert.Equal(Compression.RamdiskCompression.None, reader.Compression);
+        while (reader.GetNextEntry() is not null)
+        {
+        }
+        Assert.Equal(Compression.RamdiskCompression.Gzip, reader.Compression);
+    }
+
+    [Theory]
+    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.Newc, true)]
+    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.Crc, true)]
+    [InlineData(CpioEntry.RegularFile, 1u, 0L, CpioFormat.Newc, false)]
+    [InlineData(CpioEntry.RegularFile, 2u, 5L, CpioFormat.Newc, false)]
+    [InlineData(CpioEntry.Directory, 2u, 0L, CpioFormat.Newc, false)]
+    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.Odc, false)]
+    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.BinaryLittleEndian, false)]
+    public void Only_a_newc_or_crc_regular_file_with_more_links_and_no_data_waits_for_its_data(uint type, uint links, long length, CpioFormat format, bool earlier) =>
+        Assert.Equal(earlier, PendingLinks.IsEarlierLink(new CpioEntry { Name = "x", Mode = type | 0b110_100_100, LinkCount = links, DataLength = length, Format = format }));
+
+    [Fact]
+    public void Held_names_are_released_only_by_a_name_of_the_same_file_with_more_links()
+    {
+        var links = new PendingLinks();
+        var first = new CpioEntry { Name = "a", Mode = CpioEntry.RegularFile, LinkCount = 2, Inode = 9, DevMajor = 1 };
+        links.Hold(first);
+        Assert.Empty(links.Release(first with { Name = "b", LinkCount = 1 }));
+        Assert.Empty(links.Release(first with { Name = "b", DevMajor = 2 }));
+        Assert.Equal([first], links.Remaining());
+        Assert.Equal([first], links.Release(first with { Name = "b", DataLength = 4 }));
+        Assert.Empty(links.Remaining());
+        Assert.Equal(CpioEntry.RegularFile, first.Type);
+    }
+
+    /// <summary>The overlay's output: each member's name, inode, size and data.</summary>
+    private static List<string> Overlaid(byte[] vendor, byte[] overlay)
+    {
+        var output = new MemoryStream();
+        InitramfsOverlay.Rewrite(new MemoryStream(vendor), () => new MemoryStream(overlay), output, 1 << 20, new CpioLimits());
+        var reader = new CpioReader(new MemoryStream(output.ToArray()), new CpioLimits());
+        var written = new List<string>();
+        while (reader.GetNextEntry() is { } entry)
+            written.Add($"{entry.Name} {entry.Inode} {entry.DataLength} {new StreamReader(reader.DataStream).ReadToEnd()}");
+        return written;
+    }
+
+    [Fact]
+    public void When_the_overlay_replaces_the_name_with_the_data_the_last_kept_name_carries_it()
+    {
+        var link = CpioEntry.RegularFile | 0b110_100_100;
+        var vendor = Archive(
+            (new CpioEntry { Name = "a", Mode = link, Inode = 7, LinkCount = 3 }, []),
+            (new CpioEntry { Name = "b", Mode = link, Inode = 7, LinkCount = 3 }, []),
+            (new CpioEntry { Name = "c", Mode = link, Inode = 7, LinkCount = 3, DataLength = 4 }, "data"u8.ToArray()));
+        Assert.Equal(["a 1 0 ", "b 1 4 data", "c 2 1 n"], Overlaid(vendor, Archive(Member("c", "n", inode: 1))));
+    }
+
+    [Fact]
+    public void Hard_linked_empty_files_keep_every_name()
+    {
+        var link = CpioEntry.RegularFile | 0b110_100_100;
+        var vendor = Archive(
+            (new CpioEntry { Name = "x", Mode = link, Inode = 5, LinkCount = 2 }, []),
+            (new CpioEntry { Name = "y", Mode = link, Inode = 5, LinkCount = 2 }, []));
+        Assert.Equal(["x 1 0 ", "y 1 0 ", "z 2 0 "], Overlaid(vendor, Archive(Member("z"))));
+    }
+
+    [Fact]
+    public void The_writer_writes_only_the_length_it_was_told_and_refuses_what_newc_cannot_record()
+    {
+        var output = new MemoryStream();
+        var writer = new CpioWriter(output);
+        writer.WriteEntry(Member("a", "abc").Entry, new MemoryStream("abcdef"u8.ToArray()));
+        writer.Finish();
+        Assert.Equal("abc", new StreamReader(new CpioReader(new MemoryStream(output.ToArray()), new CpioLimits()) is var reader && reader.GetNextEntry() is not null ? reader.DataStream : Stream.Null).ReadToEnd());
+        var huge = Member("h").Entry;
+        Assert.Equal("cpio member 'h' is larger than newc can record",
+            Assert.Throws<InvalidDataException>(() => writer.WriteEntry(huge with { DataLength = uint.MaxValue + 1L }, null)).Message);
+        Assert.Equal("cpio member 'h' needs 4294967295 bytes of data",
+            Assert.Throws<ArgumentException>(() => writer.WriteEntry(huge with { DataLength = uint.MaxValue }, null)).Message);
+    }
+
     private static byte[] Gzip(byte[] data)
     {
         var output = new MemoryStream();
