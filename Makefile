@@ -13,7 +13,7 @@ SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.pr
 # The version, in one place: Directory.Build.props.
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 
-.PHONY: setup build publish package fixtures test e2e demo bench clean
+.PHONY: setup build publish package fixtures test e2e demo bench mutate clean
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
@@ -82,6 +82,11 @@ bench: setup publish fixtures
 	bench/many-boots.sh
 	bench/startup.sh
 	bench/nfs-fetch.sh
+
+# Mutation testing of Eliloader.Formats (Stryker.NET, a local dotnet tool), folder by folder, on
+# one core; prints each folder's score. Not part of `make test`: it takes about an hour.
+mutate:
+	scripts/mutate.sh
 
 clean:
 	rm -rf dist $(CACHE)/debian12-unpacked

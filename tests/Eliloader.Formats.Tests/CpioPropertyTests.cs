@@ -87,6 +87,51 @@ public sealed class CpioPropertyTests
         }, iter: 500);
     }
 
+    /// <summary>An initramfs of two segments, the second compressed by the reference tool, to be damaged.</summary>
+    private static byte[] CompressedInitramfs(string compress)
+    {
+        var random = new Random(14);
+        var archive = Write(Enumerable.Range(0, 6).Select(i =>
+        {
+            var data = new byte[random.Next(0, 5000)];
+            random.NextBytes(data.AsSpan(0, data.Length / 2));
+            return (new CpioEntry { Name = $"dir/file{i}", Mode = CpioEntry.RegularFile | 0b110_100_100, DataLength = data.Length }, data);
+        }));
+        return [.. archive, .. Shell.Filter(archive, compress)];
+    }
+
+    [Trait("Category", "Slow")]
+    [Theory]
+    [InlineData("gzip -n")]
+    [InlineData("xz")]
+    [InlineData("lzma")]
+    [InlineData("bzip2")]
+    [InlineData("zstd -q")]
+    public void Damaged_compressed_segments_fail_only_with_invalid_data_or_a_limit(string compress)
+    {
+        var initramfs = CompressedInitramfs(compress);
+        var archiveLength = initramfs.Length / 2;
+        var damage = Gen.Select(Gen.Int[0, initramfs.Length - 1], Gen.Byte, (offset, value) => (Offset: offset, Value: value));
+        Gen.Select(damage.Array[1, 3], Gen.Int[0, 5]).Sample((damages, cut) =>
+        {
+            var damaged = initramfs.ToArray();
+            foreach (var (offset, value) in damages)
+                damaged[offset] = value;
+            if (cut == 5)
+                damaged = damaged[..(damaged.Length - damages[0].Offset % archiveLength)];
+            try
+            {
+                var reader = new InitramfsReader(new MemoryStream(damaged), 1 << 20, new CpioLimits(MaxEntries: 100, MaxNameLength: 256));
+                while (reader.GetNextEntry() is not null)
+                    reader.DataStream.CopyTo(Stream.Null);
+            }
+            catch (Exception e) when (e is InvalidDataException or LimitExceededException)
+            {
+                // The two ways a damaged initramfs may end.
+            }
+        }, iter: 400);
+    }
+
     [Fact]
     public void Normalized_names_never_climb_or_start_at_the_root() =>
         Gen.String[Gen.Char["./ab"], 0, 12].Sample(name =>

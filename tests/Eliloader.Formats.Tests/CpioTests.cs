@@ -50,6 +50,7 @@ public sealed class CpioTests : IDisposable
     private static string GnuListing(string archive, string decompress = "cat") =>
         Shell.Run($"{decompress} {archive} | cpio -itv --numeric-uid-gid --quiet | awk '{{ $2 = \"\"; $6 = $7 = $8 = \"\"; print }}'");
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("newc")]
     [InlineData("crc")]
@@ -71,6 +72,7 @@ public sealed class CpioTests : IDisposable
         Assert.Equal(Directory.GetFileSystemEntries(tree, "*", SearchOption.AllDirectories).Length + 1, members.Count);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("newc")]
     [InlineData("crc")]
@@ -125,6 +127,7 @@ public sealed class CpioTests : IDisposable
         return ours;
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("gzip -9n", "gzip")]
     [InlineData("xz --check=crc32", "xz")]
@@ -148,6 +151,7 @@ public sealed class CpioTests : IDisposable
         Assert.Equal("#!/bin/sh\necho patched\n", File.ReadAllText(Path.Combine(ours, "init")));
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("bin/sh")]
     [InlineData("bin/busybox")]
@@ -170,6 +174,7 @@ public sealed class CpioTests : IDisposable
         Assert.Equal(Shell.Run($"stat -c %i {ours}/sbin/one"), Shell.Run($"stat -c %i {ours}/sbin/two"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void An_uncompressed_microcode_segment_then_a_compressed_one_are_read_as_the_kernel_reads_them()
     {
@@ -189,6 +194,7 @@ public sealed class CpioTests : IDisposable
         Assert.True(names.IndexOf("kernel/x86/microcode/GenuineIntel.bin") < names.IndexOf("init"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_crc_archive_with_a_changed_byte_fails_its_checksum()
     {
@@ -200,6 +206,7 @@ public sealed class CpioTests : IDisposable
         Assert.Contains("'init' fails its checksum", error.Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_truncated_archive_names_the_member()
     {
@@ -210,6 +217,7 @@ public sealed class CpioTests : IDisposable
         Assert.Contains("ends inside the data of 'bin/sh'", error.Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Decompressing_past_the_limit_stops_there()
     {
@@ -220,6 +228,7 @@ public sealed class CpioTests : IDisposable
         Assert.Contains("larger than 1048576 bytes", Assert.Throws<LimitExceededException>(() => reader.GetNextEntry()).Message);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Too_many_members_are_refused()
     {
@@ -252,6 +261,7 @@ public sealed class CpioTests : IDisposable
     public void Names_are_compared_as_the_kernel_unpacks_them(string name, string normal) =>
         Assert.Equal(normal, CpioNames.Normalize(name));
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void The_real_debian_12_initrd_survives_a_round_trip_member_for_member()
     {

@@ -3,6 +3,7 @@ using Eliloader.Formats.Ext2;
 namespace Eliloader.Formats.Tests;
 
 /// <summary>The ext2 reader and builder against images mke2fs makes, checked with e2fsck and debugfs.</summary>
+[Trait("Category", "Slow")]
 public sealed class Ext2Tests : IDisposable
 {
     private readonly string work = Path.Combine(Path.GetTempPath(), "ext2-" + Guid.NewGuid().ToString("N")[..8]);
@@ -123,6 +124,44 @@ public sealed class Ext2Tests : IDisposable
         Assert.Contains("no superblock magic", Assert.Throws<InvalidDataException>(() => Ext2Reader.Open(new MemoryStream(noMagic))).Message);
         var truncated = bytes[..(bytes.Length / 4)];
         Assert.Contains("claims 8192 blocks", Assert.Throws<InvalidDataException>(() => Ext2Reader.Open(new MemoryStream(truncated))).Message);
+    }
+
+    /// <summary>The vendor image with a little-endian 32-bit field set: the superblock is at 1024, the first group descriptor at 2048.</summary>
+    private byte[] Damaged(int offset, uint value)
+    {
+        var bytes = (vendorBytes ??= File.ReadAllBytes(VendorImage())).ToArray();
+        BitConverter.GetBytes(value).CopyTo(bytes, offset);
+        return bytes;
+    }
+
+    private byte[]? vendorBytes;
+
+    private static string Refusal(byte[] image) =>
+        Assert.Throws<InvalidDataException>(() => Ext2Reader.Open(new MemoryStream(image)).ReadTree()).Message;
+
+    [Fact]
+    public void A_first_data_block_far_past_the_image_is_refused()
+    {
+        Assert.Equal("ext2 superblock puts the first data block at 4294967280, not 0 or 1 inside its 8192 blocks", Refusal(Damaged(1024 + 20, 0xFFFFFFF0)));
+        Assert.Equal("ext2 superblock puts the first data block at 2, not 0 or 1 inside its 8192 blocks", Refusal(Damaged(1024 + 20, 2)));
+    }
+
+    [Fact]
+    public void Inodes_past_the_image_are_refused()
+    {
+        Assert.Equal("ext2 superblock claims 513 inodes, more than its 1 groups of 512 hold", Refusal(Damaged(1024, 513)));
+        Assert.Equal("ext2 group 0 has its inode table past the end of the image", Refusal(Damaged(2048 + 8, 8192 - 63)));
+        // The last block the inode table (64 blocks of 512 128-byte inodes) may start at: read, and found empty.
+        Assert.Equal(0u, Ext2Reader.Open(new MemoryStream(Damaged(2048 + 8, 8192 - 64))).ReadTree().Mode);
+    }
+
+    [Fact]
+    public void A_directory_entry_naming_an_inode_past_the_count_is_refused()
+    {
+        var bytes = File.ReadAllBytes(VendorImage());
+        var release = bytes.AsSpan().IndexOf("release"u8);
+        BitConverter.GetBytes(513u).CopyTo(bytes, release - 8);
+        Assert.Equal("ext2 entry /etc/release names inode 513, outside the image's 512", Refusal(bytes));
     }
 
     public void Dispose() => Directory.Delete(work, recursive: true);

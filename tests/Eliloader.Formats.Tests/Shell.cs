@@ -22,6 +22,20 @@ public static class Shell
         return stdout.Result;
     }
 
+    /// <summary>Bytes passed through a command (a compressor) as its standard input, and what it writes.</summary>
+    public static byte[] Filter(byte[] data, string command)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var output = new MemoryStream();
+        var reading = process.StandardOutput.BaseStream.CopyToAsync(output);
+        process.StandardInput.BaseStream.Write(data);
+        process.StandardInput.Close();
+        reading.Wait();
+        process.WaitForExit();
+        return output.ToArray();
+    }
+
     public static string Root { get; } = FindRoot();
 
     private static string FindRoot()

@@ -51,7 +51,8 @@ public static class RamdiskDecompression
     private static LzmaStream OpenLzmaAlone(Stream input)
     {
         var header = new byte[13];
-        input.ReadExactly(header);
+        if (input.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+            throw new InvalidDataException("the LZMA header is truncated");
         var size = BitConverter.ToInt64(header, 5);
         return LzmaStream.Create(header[..5], input, -1, size, leaveOpen: true);
     }

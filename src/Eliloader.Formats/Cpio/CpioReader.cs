@@ -23,6 +23,7 @@ public sealed class CpioReader(Stream input, CpioLimits limits)
     {
         current?.SkipRest();
         Align(current?.Format);
+        var start = position;
         var magic = new byte[6];
         ReadExactly(magic.AsSpan(0, 2), "a header");
         (CpioEntry Entry, int NameSize) parsed;
@@ -46,7 +47,7 @@ public sealed class CpioReader(Stream input, CpioLimits limits)
                 "070701" => CpioHeaderReader.Svr4(header, CpioFormat.Newc),
                 "070702" => CpioHeaderReader.Svr4(header, CpioFormat.Crc),
                 "070707" => CpioHeaderReader.Odc(header),
-                _ => throw new InvalidDataException($"no cpio header at byte {position - 6} (found '{Escape(magic)}')"),
+                _ => throw new InvalidDataException($"no cpio header at byte {start} (found '{Escape(magic)}')"),
             };
         }
         var (entry, nameSize) = parsed;

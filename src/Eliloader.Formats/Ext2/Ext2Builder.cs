@@ -54,10 +54,14 @@ public sealed class Ext2Builder
         this.output = output;
         this.geometry = geometry;
         groups = geometry.GroupCount;
+        if (geometry.InodesCount != (long)geometry.InodesPerGroup * groups)
+            throw new InvalidDataException($"the ext2 image to rebuild has {geometry.InodesCount} inodes, not {geometry.InodesPerGroup} in each of {groups} groups as mke2fs makes them");
         descriptorBlocks = (int)((groups * 32 + BlockSize - 1) / BlockSize);
         blockUsed = new bool[groups][];
         for (var g = 0u; g < groups; g++)
         {
+            if (GroupBlocks(g) < MetadataBlocks(g))
+                throw new InvalidDataException($"the ext2 image to rebuild has group {g} too small for its bitmaps and inode table");
             blockUsed[g] = new bool[GroupBlocks(g)];
             for (var b = 0; b < MetadataBlocks(g); b++)
                 blockUsed[g][b] = true;

@@ -12,9 +12,16 @@ namespace Eliloader.Formats.Ext2;
 public sealed class Ext2Reader
 {
     private const uint RootInode = 2;
+    /// <summary>Names in the tree: RHEL 4's installer ramdisk holds about 600; each costs memory until the image is rebuilt.</summary>
+    private const int MaxEntries = 20_000;
+    /// <summary>Directories within directories; the tree is read recursively.</summary>
+    private const int MaxDepth = 128;
     private readonly Stream image;
     private readonly Dictionary<uint, Ext2Node> nodes = [];
     private readonly uint[] inodeTables;
+    private int entries;
+    /// <summary>Blocks the files read so far map, indirect blocks included: in a sound image no more than it has.</summary>
+    private long blocksClaimed;
 
     public Ext2Superblock Superblock { get; }
 
@@ -27,28 +34,34 @@ public sealed class Ext2Reader
 
     public static Ext2Reader Open(Stream image)
     {
+        if (image.Length < Ext2Superblock.Offset + 1024)
+            throw new InvalidDataException($"not an ext2 image: only {image.Length} bytes");
         var block = new byte[1024];
         image.Position = Ext2Superblock.Offset;
         image.ReadExactly(block);
         var superblock = Ext2Superblock.Parse(block, image.Length);
         var groups = superblock.GroupCount;
+        var descriptorsAt = (long)(superblock.FirstDataBlock + 1) * superblock.BlockSize;
+        if (descriptorsAt + groups * 32L > (long)superblock.BlocksCount * superblock.BlockSize)
+            throw new InvalidDataException($"ext2 image's {groups} group descriptors lie past the end of the image");
         var descriptors = new byte[groups * 32];
-        image.Position = (long)(superblock.FirstDataBlock + 1) * superblock.BlockSize;
+        image.Position = descriptorsAt;
         image.ReadExactly(descriptors);
+        var tableBlocks = ((long)superblock.InodesPerGroup * superblock.InodeSize + superblock.BlockSize - 1) / superblock.BlockSize;
         var tables = new uint[groups];
         for (var g = 0; g < groups; g++)
         {
             tables[g] = BinaryPrimitives.ReadUInt32LittleEndian(descriptors.AsSpan(g * 32 + 8));
-            if (tables[g] >= superblock.BlocksCount)
+            if (tables[g] + tableBlocks > superblock.BlocksCount)
                 throw new InvalidDataException($"ext2 group {g} has its inode table past the end of the image");
         }
         return new Ext2Reader(image, superblock, tables);
     }
 
     /// <summary>The whole tree from the root directory.</summary>
-    public Ext2Node ReadTree() => Node(RootInode, "/", new HashSet<uint>());
+    public Ext2Node ReadTree() => Node(RootInode, "/", new HashSet<uint>(), 0);
 
-    private Ext2Node Node(uint number, string path, HashSet<uint> directories)
+    private Ext2Node Node(uint number, string path, HashSet<uint> directories, int depth)
     {
         if (nodes.TryGetValue(number, out var known))
             return known;
@@ -91,8 +104,14 @@ public sealed class Ext2Reader
         {
             if (!directories.Add(number))
                 throw new InvalidDataException($"ext2 directory {path} appears twice in the tree");
-            foreach (var (name, child) in Entries(dataBlocks, size, path))
-                node.Children[name] = Node(child, path.TrimEnd('/') + "/" + name, directories);
+            if (depth > MaxDepth)
+                throw new InvalidDataException($"ext2 directory {path} lies more than {MaxDepth} directories deep");
+            foreach (var (name, child) in Entries(dataBlocks, path))
+            {
+                if (++entries > MaxEntries)
+                    throw new InvalidDataException($"ext2 image holds more than {MaxEntries} names");
+                node.Children[name] = Node(child, path.TrimEnd('/') + "/" + name, directories, depth + 1);
+            }
         }
         return node;
     }
@@ -112,6 +131,8 @@ public sealed class Ext2Reader
     private List<uint> BlockList(uint[] pointers, long size, string path)
     {
         var needed = (size + Superblock.BlockSize - 1) / Superblock.BlockSize;
+        if (needed > Superblock.BlocksCount)
+            throw new InvalidDataException($"ext2 file {path} is {size} bytes, more than the image holds");
         var list = new List<uint>();
         void Add(uint block, int depth)
         {
@@ -119,6 +140,8 @@ public sealed class Ext2Reader
                 return;
             if (block >= Superblock.BlocksCount)
                 throw new InvalidDataException($"ext2 file {path} points at block {block}, past the end of the image");
+            if (++blocksClaimed > Superblock.BlocksCount)
+                throw new InvalidDataException($"ext2 files map more blocks than the image's {Superblock.BlocksCount} (at {path})");
             if (depth == 0)
             {
                 list.Add(block);
@@ -142,7 +165,7 @@ public sealed class Ext2Reader
         return list;
     }
 
-    private IEnumerable<(string Name, uint Inode)> Entries(List<uint> blocks, long size, string path)
+    private IEnumerable<(string Name, uint Inode)> Entries(List<uint> blocks, string path)
     {
         var block = new byte[Superblock.BlockSize];
         foreach (var number in blocks)

@@ -18,7 +18,7 @@ public sealed record Ext2Superblock(
     public const int Offset = 1024;
     public const ushort Magic = 0xEF53;
 
-    public uint GroupCount => (BlocksCount - FirstDataBlock + BlocksPerGroup - 1) / BlocksPerGroup;
+    public uint GroupCount => (uint)(((long)BlocksCount - FirstDataBlock + BlocksPerGroup - 1) / BlocksPerGroup);
 
     public static Ext2Superblock Parse(byte[] block, long imageLength)
     {
@@ -41,10 +41,17 @@ public sealed record Ext2Superblock(
             FirstInode: revision == 0 ? 11 : U32(84),
             Uuid: block[104..120],
             VolumeName: block[120..136]);
-        if (superblock.BlocksPerGroup == 0 || superblock.InodesPerGroup == 0 || superblock.InodeSize < 128 || superblock.InodeSize > superblock.BlockSize)
+        // A group's block and inode bitmaps are one block each.
+        var bitsPerBlock = 8u * (uint)superblock.BlockSize;
+        if (superblock.BlocksPerGroup == 0 || superblock.BlocksPerGroup > bitsPerBlock || superblock.InodesPerGroup == 0 || superblock.InodesPerGroup > bitsPerBlock
+            || superblock.InodeSize < 128 || superblock.InodeSize > superblock.BlockSize)
             throw new InvalidDataException("ext2 superblock has an impossible geometry");
         if ((long)superblock.BlocksCount * superblock.BlockSize > imageLength)
             throw new InvalidDataException($"ext2 image claims {superblock.BlocksCount} blocks but holds {imageLength} bytes");
+        if (superblock.FirstDataBlock > 1 || superblock.FirstDataBlock >= superblock.BlocksCount)
+            throw new InvalidDataException($"ext2 superblock puts the first data block at {superblock.FirstDataBlock}, not 0 or 1 inside its {superblock.BlocksCount} blocks");
+        if (superblock.InodesCount > (long)superblock.InodesPerGroup * superblock.GroupCount)
+            throw new InvalidDataException($"ext2 superblock claims {superblock.InodesCount} inodes, more than its {superblock.GroupCount} groups of {superblock.InodesPerGroup} hold");
         if ((U32(96) & ~0x2u) != 0)
             throw new InvalidDataException($"ext2 image uses incompatible features {U32(96):x} this reader does not know");
         return superblock;

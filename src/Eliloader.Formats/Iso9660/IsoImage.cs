@@ -14,11 +14,13 @@ public sealed class IsoImage
 {
     private const int SystemArea = 16;
     private const int MaxDescriptors = 64;
-    private const int MaxDirectoryBytes = 16 << 20;
     /// <summary>Far above any directory on an install path (the roots and boot directories of real media hold dozens).</summary>
     private const int MaxEntries = 10_000;
+    /// <summary>MaxEntries records of at most 255 bytes, with the padding at the end of each sector, fit in 2.6 MB.</summary>
+    private const int MaxDirectoryBytes = 4 << 20;
+    /// <summary>Extents of one file: xorriso splits a file every 4 GiB, so these hold 256 GiB.</summary>
+    private const int MaxExtents = 64;
     private const int MaxPathComponents = 64;
-    private const int MaxSymlinkHops = 32;
 
     private readonly Stream image;
     private readonly long imageLength;
@@ -26,6 +28,8 @@ public sealed class IsoImage
     private readonly byte[] rootRecord;
     private readonly bool joliet;
     private readonly int? rockRidgeSkip;
+    /// <summary>Directories already read, by extent: each is read once per image, however often a path passes it.</summary>
+    private readonly Dictionary<IsoExtent, IsoDirectory> directories = [];
 
     public string NamingScheme => rockRidgeSkip is not null ? "Rock Ridge" : joliet ? "Joliet" : "ISO 9660";
 
@@ -75,16 +79,16 @@ public sealed class IsoImage
     /// <summary>The regular file at a path, following Rock Ridge symlinks that stay inside the image; null when there is none.</summary>
     public IsoFile? Find(string path)
     {
-        var pending = new List<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        if (pending.Count > MaxPathComponents)
+        var components = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (components.Length > MaxPathComponents)
             throw new InvalidDataException($"path '{path}' has more than {MaxPathComponents} components");
+        var budget = new LookupBudget(path);
+        var pending = new Stack<string>(components.Reverse());
         var trail = new List<IsoEntry>();
         var current = Root();
-        var hops = 0;
-        while (pending.Count > 0)
+        while (pending.TryPop(out var part))
         {
-            var part = pending[0];
-            pending.RemoveAt(0);
+            budget.Step();
             if (part == ".")
                 continue;
             if (part == "..")
@@ -97,16 +101,16 @@ public sealed class IsoImage
             }
             if (!current.IsDirectory)
                 return null;
-            var entry = Lookup(current, part);
+            var entry = ReadDirectory(current, trail, budget).Find(part, caseSensitive: rockRidgeSkip is not null);
             if (entry is null)
                 return null;
             if (entry.SymlinkTarget is { } target)
             {
-                if (++hops > MaxSymlinkHops)
-                    throw new InvalidDataException($"path '{path}' goes through more than {MaxSymlinkHops} symlinks");
+                budget.Hop();
                 if (target.StartsWith('/'))
                     return null;
-                pending.InsertRange(0, target.Split('/', StringSplitOptions.RemoveEmptyEntries));
+                foreach (var step in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
+                    pending.Push(step);
                 continue;
             }
             trail.Add(entry);
@@ -124,23 +128,27 @@ public sealed class IsoImage
         return new IsoEntry("", true, [new IsoExtent(extent, length)], null);
     }
 
-    private IsoEntry? Lookup(IsoEntry directory, string name)
-    {
-        var entries = Entries(directory);
-        return entries.FirstOrDefault(e => e.Name == name)
-            ?? (rockRidgeSkip is null ? entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase)) : null);
-    }
-
-    /// <summary>A directory's entries; the extents of a multi-extent file are gathered into one entry.</summary>
-    private List<IsoEntry> Entries(IsoEntry directory)
+    /// <summary>A directory's entries, from the cache or read now at the lookup's cost.</summary>
+    private IsoDirectory ReadDirectory(IsoEntry directory, List<IsoEntry> trail, LookupBudget budget)
     {
         var extent = directory.Extents[0];
+        if (directories.TryGetValue(extent, out var known))
+            return known;
+        var where = "/" + string.Join('/', trail.Select(e => e.Name));
         if (extent.Length > MaxDirectoryBytes)
-            throw new InvalidDataException($"directory '{directory.Name}' is {extent.Length} bytes, more than {MaxDirectoryBytes}");
-        var data = ReadAt(image, imageLength, extent.Offset, (int)extent.Length, $"directory '{directory.Name}'");
-        var entries = new List<IsoEntry>();
+            throw new InvalidDataException($"directory '{where}' is {extent.Length} bytes, more than {MaxDirectoryBytes}");
+        budget.Read(extent.Length);
+        var entries = Entries(ReadAt(image, imageLength, extent.Offset, (int)extent.Length, $"directory '{where}'"), where, budget);
+        directories[extent] = entries;
+        return entries;
+    }
+
+    /// <summary>Parses a directory's records; the extents of a multi-extent file are gathered into one entry.</summary>
+    private IsoDirectory Entries(byte[] data, string where, LookupBudget budget)
+    {
+        var entries = new IsoDirectory();
         var position = 0;
-        IsoEntry? unfinished = null;
+        PendingEntry? unfinished = null;
         while (position < data.Length)
         {
             var recordLength = data[position];
@@ -151,42 +159,51 @@ public sealed class IsoImage
                 continue;
             }
             if (recordLength < 34 || position + recordLength > data.Length)
-                throw new InvalidDataException($"directory '{directory.Name}' has a malformed record at byte {position}");
+                throw new InvalidDataException($"directory '{where}' has a malformed record at byte {position}");
             var record = data.AsSpan(position, recordLength);
             position += recordLength;
             var nameLength = record[32];
             if (33 + nameLength > recordLength)
-                throw new InvalidDataException($"directory '{directory.Name}' has a record whose name overruns it");
+                throw new InvalidDataException($"directory '{where}' has a record whose name overruns it");
             if (nameLength == 1 && record[33] is 0 or 1)
                 continue;
             if (entries.Count == MaxEntries)
-                throw new InvalidDataException($"directory '{directory.Name}' has more than {MaxEntries} entries");
+                throw new InvalidDataException($"directory '{where}' has more than {MaxEntries} entries");
             var flags = record[25];
-            var (start, length) = Extent(record, $"an entry of directory '{directory.Name}'");
-            var (name, link, relocated) = Name(record, nameLength, directory.Name);
+            var (start, length) = Extent(record, $"an entry of directory '{where}'");
+            var (name, link, relocated) = Name(record, nameLength, where, budget);
             if (relocated)
                 continue;
-            var isDirectory = (flags & 0x02) != 0;
             if (unfinished is not null && unfinished.Name == name)
-                unfinished = unfinished with { Extents = [.. unfinished.Extents, new IsoExtent(start, length)] };
+            {
+                if (unfinished.Extents.Count == MaxExtents)
+                    throw new InvalidDataException($"file '{name}' in directory '{where}' has more than {MaxExtents} extents");
+                unfinished.Extents.Add(new IsoExtent(start, length));
+            }
             else
             {
                 if (unfinished is not null)
-                    entries.Add(unfinished);
-                unfinished = new IsoEntry(name, isDirectory, [new IsoExtent(start, length)], link);
+                    entries.Add(unfinished.Entry());
+                unfinished = new PendingEntry(name, (flags & 0x02) != 0, [new IsoExtent(start, length)], link);
             }
             if ((flags & 0x80) == 0)
             {
-                entries.Add(unfinished);
+                entries.Add(unfinished.Entry());
                 unfinished = null;
             }
         }
         if (unfinished is not null)
-            throw new InvalidDataException($"file '{unfinished.Name}' in directory '{directory.Name}' ends in a non-final extent");
+            throw new InvalidDataException($"file '{unfinished.Name}' in directory '{where}' ends in a non-final extent");
         return entries;
     }
 
-    private (string Name, string? Link, bool Relocated) Name(ReadOnlySpan<byte> record, int nameLength, string directory)
+    /// <summary>An entry whose extents are still being gathered, one record at a time.</summary>
+    private sealed record PendingEntry(string Name, bool IsDirectory, List<IsoExtent> Extents, string? SymlinkTarget)
+    {
+        public IsoEntry Entry() => new(Name, IsDirectory, Extents, SymlinkTarget);
+    }
+
+    private (string Name, string? Link, bool Relocated) Name(ReadOnlySpan<byte> record, int nameLength, string directory, LookupBudget budget)
     {
         var raw = record.Slice(33, nameLength);
         if (rockRidgeSkip is { } skip)
@@ -194,7 +211,7 @@ public sealed class IsoImage
             var systemUse = 33 + nameLength + (nameLength % 2 == 0 ? 1 : 0) + skip;
             if (systemUse < record.Length)
             {
-                var fields = SystemUseArea.Parse(record[systemUse..], ReadContinuation, $"directory '{directory}'");
+                var fields = SystemUseArea.Parse(record[systemUse..], (block, offset, length) => ReadContinuation(block, offset, length, budget), $"directory '{directory}'");
                 if (fields.Name is not null)
                     return (Checked(fields.Name, directory), fields.SymlinkTarget, fields.Relocated);
                 if (fields.SymlinkTarget is not null || fields.Relocated)
@@ -226,10 +243,11 @@ public sealed class IsoImage
         return (start, length);
     }
 
-    private byte[] ReadContinuation(long block, long offset, long length)
+    private byte[] ReadContinuation(long block, long offset, long length, LookupBudget budget)
     {
         if (length > blockSize || offset + length > blockSize)
             throw new InvalidDataException("a Rock Ridge continuation area does not fit its block");
+        budget.Read(length);
         return ReadAt(image, imageLength, block * blockSize + offset, (int)length, "a Rock Ridge continuation area");
     }
 

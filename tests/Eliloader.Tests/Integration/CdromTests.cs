@@ -1,3 +1,4 @@
+using Eliloader.Formats.Tests;
 using Eliloader.Tests.Support;
 
 namespace Eliloader.Tests.Integration;
@@ -112,6 +113,51 @@ public sealed class CdromTests : IDisposable
         File.WriteAllBytes(bogus, new byte[100_000]);
         var result = Install(bogus, ("install-distro", "rhlike"));
         Assert.Equal($"RuntimeError: INVALID_SOURCE\ncdrom repo {bogus}: not an ISO 9660 image: no volume descriptor at sector 16\n", result.Stderr);
+    }
+
+    /// <summary>Crafted media of issue 14, each refused by the bound it exceeds.</summary>
+    public static TheoryData<string, string> HostileMedia => new()
+    {
+        // A Rock Ridge symlink install.amd -> x/.. 801 times, then install.amd again: each hop used to re-read the root.
+        { "symlink amplification", "path 'install.amd/xen/vmlinuz' takes more than 4096 steps through directories and symlinks" },
+        // The same with the issue's 16 MiB root, which is over the directory bound itself.
+        { "symlink amplification, 16 MiB root", "directory '/' is 16777216 bytes, more than 4194304" },
+        // One name in many multi-extent records: gathering them used to copy the list per record.
+        { "multi-extent flood", "file 'install.amd' in directory '/' has more than 64 extents" },
+        // The issue's 417,690 records make a root of 25 MB.
+        { "multi-extent flood, 417690 records", "directory '/' is 25159800 bytes, more than 4194304" },
+    };
+
+    private static byte[] HostileMedium(string name)
+    {
+        var loop = string.Join('/', Enumerable.Repeat("x/..", 801)) + "/install.amd";
+        return name switch
+        {
+            "symlink amplification" => new CraftedIso().Directory("", paddedTo: 4 << 20).Directory("x").Symlink("install.amd", loop).Build(),
+            "symlink amplification, 16 MiB root" => new CraftedIso().Directory("", paddedTo: 16 << 20).Directory("x").Symlink("install.amd", loop).Build(),
+            "multi-extent flood" => new CraftedIso().File("install.amd", [], extents: 60_000).Build(),
+            _ => new CraftedIso().File("install.amd", [], extents: 417_690).Build(),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileMedia))]
+    public void A_crafted_medium_is_invalid_source_naming_the_bound_within_a_second_and_40_MiB(string medium, string message)
+    {
+        var image = Path.Combine(host.Directory, "crafted.iso");
+        File.WriteAllBytes(image, HostileMedium(medium));
+        host.AddVm(new Dictionary<string, string>
+        {
+            ["install-repository"] = "cdrom", ["install-distro"] = "debianlike", ["install-arch"] = "amd64", ["debian-release"] = "wheezy",
+        });
+        var (result, wall, cpu, peakKib) = host.RunAsXenopsdMeasured(image);
+        Assert.Equal($"RuntimeError: INVALID_SOURCE\ncdrom repo {image}: {message}\n", result.Stderr);
+        Assert.Equal(1, result.ExitCode);
+        Assert.True(cpu < 1, $"{cpu} s of CPU");
+        Assert.True(wall < 10, $"{wall} s");
+        Assert.True(peakKib < 40 * 1024, $"{peakKib} KiB");
+        Assert.Empty(host.BootFiles());
+        Assert.All(host.Vm.Vbds, v => Assert.False(v.Bootable));
     }
 
     public void Dispose() => host.Dispose();

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using Eliloader.Tests.Support;
 
@@ -163,11 +164,41 @@ public sealed class RamdiskFixupTests(NginxMirror mirror) : IDisposable
     }
 
     [Fact]
-    public void A_gzipped_ext2_ramdisk_is_rebuilt_with_the_overlay_and_passes_e2fsck()
+    public void A_gigabyte_of_gzipped_zeros_is_limits_within_a_second_of_cpu()
+    {
+        // About a megabyte of gzip: the reader takes the zeros for padding, which used to be skipped byte by byte (11-18 s).
+        var (directory, url) = mirror.ScratchTree();
+        var netboot = Path.Combine(directory, "dists/squeeze/main/installer-amd64/current/images/netboot/xen");
+        Directory.CreateDirectory(netboot);
+        File.Copy(Path.Combine(RepoPaths.Mirrors, Netboot, "vmlinuz"), Path.Combine(netboot, "vmlinuz"));
+        var bomb = Path.Combine(netboot, "initrd.gz");
+        using (var gzip = new GZipStream(File.Create(bomb), CompressionLevel.Optimal))
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 1024; i++)
+                gzip.Write(zeros);
+        }
+        Assert.InRange(new FileInfo(bomb).Length, 1, 2 << 20);
+        Prepare($"{Md5(bomb)} cpio squeeze-additions.cpio Bomb");
+        host.Vm.OtherConfig["install-repository"] = url;
+        var (result, wall, cpu, peakKib) = host.RunAsXenopsdMeasured();
+        Assert.Equal($"RuntimeError: LIMITS\nFile '{url}dists/squeeze/main/installer-amd64/current/images/netboot/xen/initrd.gz' exceeds limit of 134217728 bytes\n", result.Stderr);
+        Assert.True(cpu < 1, $"{cpu} s of CPU");
+        Assert.True(wall < 10, $"{wall} s");
+        Assert.True(peakKib < 40 * 1024, $"{peakKib} KiB");
+        Assert.Empty(host.BootFiles());
+    }
+
+    /// <summary>
+    /// A RHEL 4 style tree whose ramdisk is a gzipped ext2 image (4096 1 KiB blocks, 256
+    /// inodes), damaged as given before it is compressed, and a map line naming it.
+    /// </summary>
+    private (string Url, string Overlay) Ext2Ramdisk(Action<byte[]>? damage = null)
     {
         var (directory, url) = mirror.ScratchTree();
         var xen = Path.Combine(directory, "images/xen");
         var vendorTree = Path.Combine(host.Directory, "rhel4-initrd");
+        var image = Path.Combine(host.Directory, "initrd.img");
         Directory.CreateDirectory(xen);
         File.WriteAllText(Path.Combine(xen, "vmlinuz"), "stand-in RHEL 4 kernel");
         Bash($"""
@@ -175,12 +206,22 @@ public sealed class RamdiskFixupTests(NginxMirror mirror) : IDisposable
             printf '#!/bin/sh\necho rhel4\n' > {vendorTree}/init; chmod 755 {vendorTree}/init
             head -c 200000 /dev/urandom > {vendorTree}/sbin/loader
             echo 4.8 > {vendorTree}/etc/release
-            mke2fs -q -F -t ext2 -b 1024 -I 128 -N 256 -O ^resize_inode,^dir_index -d {vendorTree} {host.Directory}/initrd.img 4096
-            gzip -9n < {host.Directory}/initrd.img > {xen}/initrd.img
+            mke2fs -q -F -t ext2 -b 1024 -I 128 -N 256 -O ^resize_inode,^dir_index -d {vendorTree} {image} 4096
             """);
+        var bytes = File.ReadAllBytes(image);
+        damage?.Invoke(bytes);
+        File.WriteAllBytes(image, bytes);
+        Bash($"gzip -9n < {image} > {xen}/initrd.img");
         var overlay = Prepare($"{Md5(Path.Combine(xen, "initrd.img"))} ext2 squeeze-additions.cpio Red Hat Enterprise Linux 4.8");
         host.Vm.OtherConfig["install-distro"] = "rhlike";
         host.Vm.OtherConfig["install-repository"] = url;
+        return (url, overlay);
+    }
+
+    [Fact]
+    public void A_gzipped_ext2_ramdisk_is_rebuilt_with_the_overlay_and_passes_e2fsck()
+    {
+        var (_, overlay) = Ext2Ramdisk();
         var (_, ramdisk) = Boot();
         Assert.Equal(4096 * 1024, new FileInfo(ramdisk).Length);
         Assert.Contains("CLEAN", Bash($"e2fsck -fn {ramdisk} >/dev/null 2>&1 && echo CLEAN || echo DIRTY"));
@@ -189,6 +230,28 @@ public sealed class RamdiskFixupTests(NginxMirror mirror) : IDisposable
         Assert.Equal("4.8\n", Bash($"debugfs -R 'cat /etc/release' {ramdisk} 2>/dev/null"));
         Assert.True(File.Exists(overlay));
         Assert.DoesNotContain(host.BootFiles(), f => f.Contains("unpacked-initrd"));
+    }
+
+    [Theory]
+    [InlineData("first data block", "ext2 superblock puts the first data block at 4294967280, not 0 or 1 inside its 4096 blocks")]
+    [InlineData("inode number", "ext2 entry /etc/release names inode 257, outside the image's 256")]
+    [InlineData("inode table", "ext2 group 0 has its inode table past the end of the image")]
+    public void A_damaged_ext2_ramdisk_is_invalid_source_naming_it_and_leaves_nothing(string damage, string message)
+    {
+        var (url, _) = Ext2Ramdisk(image =>
+        {
+            // The superblock is at byte 1024, the first group descriptor at 2048.
+            var (offset, value) = damage switch
+            {
+                "first data block" => (1024 + 20, 0xFFFF_FFF0u),
+                "inode number" => (image.AsSpan().IndexOf("release"u8) - 8, 257u),
+                _ => (2048 + 8, 4090u),
+            };
+            BitConverter.GetBytes(value).CopyTo(image, offset);
+        });
+        var result = host.RunAsXenopsd();
+        Assert.Equal($"RuntimeError: INVALID_SOURCE\nThe ramdisk {url}images/xen/initrd.img cannot be patched: {message}.\n", result.Stderr);
+        Assert.Empty(host.BootFiles());
     }
 
     public void Dispose() => host.Dispose();
