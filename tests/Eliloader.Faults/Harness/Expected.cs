@@ -1,0 +1,53 @@
+namespace Eliloader.Faults.Harness;
+
+/// <summary>How the caller reads stderr (protocol section 10): after "RuntimeError: ", or the code on the first line.</summary>
+public enum Dialect
+{
+    RuntimeError,
+    CodeLines,
+}
+
+/// <summary>
+/// What a hostile case must end in: the exit status, and for a failure its code, parts
+/// of its message in order (separated by <see cref="Gap"/>, with {token}s the case fills
+/// in, such as {repo}) and the dialect; the
+/// wall-time bound, and a CPU-time bound where the point is how much work an input may
+/// cause (a loaded machine stretches wall time, not CPU time).
+/// </summary>
+public sealed record Expected(string Label, int Exit, string? Code, string? Message)
+{
+    public Dialect Dialect { get; init; } = Dialect.RuntimeError;
+    public TimeSpan Wall { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan? Cpu { get; init; }
+
+    /// <summary>A signal's number when the run is expected to end by it.</summary>
+    public int? Signal { get; init; }
+
+    /// <summary>Stands for any text between two expected parts of a message.</summary>
+    public const string Gap = "…";
+
+    public const int ApiFailure = 1;
+    public const int PygrubFailure = 3;
+
+    public static Expected Error(string code, string message) => new(code, ApiFailure, code, message);
+
+    /// <summary>pygrub failed or could not be run: exit 3 with INTERNAL_ERROR.</summary>
+    public static Expected Pygrub(string message) => new("pygrub error", PygrubFailure, "INTERNAL_ERROR", message);
+
+    public static Expected Boots() => new("boots", 0, null, null);
+
+    /// <summary>Ended by the signal the toolstack sends (128 + its number, as a shell reports it), having cleaned up.</summary>
+    public static Expected Ends(string signalName, int signal) => new($"{signalName}, clean", 128 + signal, null, null) { Signal = signal };
+
+    public Expected Within(double seconds) => this with { Wall = TimeSpan.FromSeconds(seconds) };
+
+    public Expected WithinCpu(double seconds) => this with { Cpu = TimeSpan.FromSeconds(seconds) };
+
+    public Expected InCodeLines() => this with { Dialect = Dialect.CodeLines, Label = Label + " (code-lines)" };
+}
+
+/// <summary>One hostile input: its name in the table, what it must end in, and how to set it up and run it.</summary>
+public sealed record FaultCase(string Name, Expected Expected, Action<FaultHost> Act)
+{
+    public override string ToString() => Name;
+}
