@@ -8,13 +8,8 @@ namespace Eliloader.Faults;
 /// names: bombs, and images damaged with debugfs or byte by byte.
 /// </summary>
 [Collection(FaultSuite.Collection)]
-public sealed class Ext2Faults(FaultSuite suite)
+public sealed class Ext2Faults(FaultSuite suite) : FaultCategory(suite)
 {
-    public static TheoryData<string> Cases => FaultCatalogue.Names(All);
-
-    [Theory, MemberData(nameof(Cases))]
-    public void Ext2(string fault) => suite.Run("ext2", FaultCatalogue.Find(All, fault));
-
     internal const string Unpatchable = "The ramdisk {repo}initrd cannot be patched: ";
     private const string TooBig = "File '{repo}initrd' exceeds limit of 4194304 bytes";
 
@@ -55,7 +50,7 @@ public sealed class Ext2Faults(FaultSuite suite)
         BitConverter.TryWriteBytes(image.AsSpan(at - 8, 4), inode);
     };
 
-    private static readonly FaultCase[] All =
+    private static readonly FaultCase[] Cases =
     [
         new("gzip of 64 MiB of zeros as an image", Expected.Error("LIMITS", TooBig).WithinCpu(3), host =>
         {

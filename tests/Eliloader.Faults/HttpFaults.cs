@@ -5,13 +5,8 @@ namespace Eliloader.Faults;
 
 /// <summary>A mirror that misbehaves on the wire: truncation, stalls, lengths, redirects, errors, headers.</summary>
 [Collection(FaultSuite.Collection)]
-public sealed class HttpFaults(FaultSuite suite)
+public sealed class HttpFaults(FaultSuite suite) : FaultCategory(suite)
 {
-    public static TheoryData<string> Cases => FaultCatalogue.Names(All);
-
-    [Theory, MemberData(nameof(Cases))]
-    public void Http(string fault) => suite.Run("http", FaultCatalogue.Find(All, fault));
-
     internal const string Unreachable = "Unable to access a required file in the specified repository: {repo}vmlinuz.";
     internal const string KernelFailed = "Download of '{repo}vmlinuz' failed: ";
 
@@ -30,7 +25,7 @@ public sealed class HttpFaults(FaultSuite suite)
     internal static Task Announce(HostileRequest request, string length, int sent) =>
         request.Answer("200 OK", $"Content-Length: {length}\r\n", new byte[sent]);
 
-    private static readonly FaultCase[] All =
+    private static readonly FaultCase[] Cases =
     [
         OnGet("truncated kernel", Expected.Error("INVALID_SOURCE", KernelFailed + "the connection ended early"),
             r => Announce(r, "100000", 1000)),

@@ -8,13 +8,8 @@ namespace Eliloader.Faults;
 /// directories and Rock Ridge symlinks, made with xorriso and then patched byte by byte.
 /// </summary>
 [Collection(FaultSuite.Collection)]
-public sealed class IsoFaults(FaultSuite suite)
+public sealed class IsoFaults(FaultSuite suite) : FaultCategory(suite)
 {
-    public static TheoryData<string> Cases => FaultCatalogue.Names(All);
-
-    [Theory, MemberData(nameof(Cases))]
-    public void Iso(string fault) => suite.Run("iso", FaultCatalogue.Find(All, fault));
-
     internal const string Refused = "cdrom repo {image}: ";
     private const string Missing = "Unable to access a required file in the specified repository: {image}:/";
 
@@ -73,7 +68,7 @@ public sealed class IsoFaults(FaultSuite suite)
         BinaryPrimitives.WriteUInt32BigEndian(image.AsSpan(offset + 4), value);
     };
 
-    private static readonly FaultCase[] All =
+    private static readonly FaultCase[] Cases =
     [
         Drive("100 KB of zeros", Expected.Error("INVALID_SOURCE", Refused + "not an ISO 9660 image"), host =>
         {

@@ -10,13 +10,8 @@ namespace Eliloader.Faults;
 /// and LZMA data. The mirror is nginx; the ramdisk limit is 4 MiB.
 /// </summary>
 [Collection(FaultSuite.Collection)]
-public sealed class RamdiskFaults(FaultSuite suite)
+public sealed class RamdiskFaults(FaultSuite suite) : FaultCategory(suite)
 {
-    public static TheoryData<string> Cases => FaultCatalogue.Names(All);
-
-    [Theory, MemberData(nameof(Cases))]
-    public void Ramdisk(string fault) => suite.Run("ramdisk", FaultCatalogue.Find(All, fault));
-
     public const long Limit = 4 << 20;
     private const string TooBig = "File '{repo}initrd' exceeds limit of 4194304 bytes";
     private const string Unpatchable = "The ramdisk {repo}initrd cannot be patched: ";
@@ -38,7 +33,7 @@ public sealed class RamdiskFaults(FaultSuite suite)
         host.NetworkVm(url);
     }
 
-    private static FaultCase Case(string name, Expected expected, Action<string> writeRamdisk, Action<FaultHost>? tune = null) =>
+    private static FaultCase Served(string name, Expected expected, Action<string> writeRamdisk, Action<FaultHost>? tune = null) =>
         new(name, expected, host =>
         {
             Serve(host, writeRamdisk);
@@ -47,7 +42,7 @@ public sealed class RamdiskFaults(FaultSuite suite)
         });
 
     private static FaultCase Archive(string name, Expected expected, params NewcMember[] members) =>
-        Case(name, expected, Tools.Bytes(() => Tools.Gzip(NewcMember.Archive(members))));
+        Served(name, expected, Tools.Bytes(() => Tools.Gzip(NewcMember.Archive(members))));
 
     /// <summary>The default 128 MiB ramdisk limit, for archives whose headers alone pass 4 MiB.</summary>
     private static void Roomy(FaultHost host) => host.Scenario.State.Xenstore.Remove("/mh/limits/pv-ramdisk-max-size");
@@ -65,19 +60,19 @@ public sealed class RamdiskFaults(FaultSuite suite)
         Tools.Script($"{{ cat \"$OUT.head\"; {Zeros}; cat \"$OUT.tail\"; }} | {compressor} > \"$OUT\"; rm \"$OUT.head\" \"$OUT.tail\"")(path);
     };
 
-    private static readonly FaultCase[] All =
+    private static readonly FaultCase[] Cases =
     [
-        Case("gzip of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | gzip -1 > \"$OUT\"")),
-        Case("xz of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | xz -1 > \"$OUT\"")),
-        Case("bzip2 of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | bzip2 -1 > \"$OUT\"")),
-        Case("zstd of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | zstd -q -1 > \"$OUT\"")),
-        Case("lzma of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | xz --format=lzma -1 > \"$OUT\"")),
-        Case("gzip cpio holding a 64 MiB member", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("gzip -1")),
-        Case("xz cpio holding a 64 MiB member", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("xz -1")),
-        Case("zstd cpio holding a 64 MiB member", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("zstd -q -1")),
-        Case("a thousand gzip members, 64 KiB each", Expected.Error("LIMITS", TooBig).WithinCpu(3),
+        Served("gzip of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | gzip -1 > \"$OUT\"")),
+        Served("xz of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | xz -1 > \"$OUT\"")),
+        Served("bzip2 of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | bzip2 -1 > \"$OUT\"")),
+        Served("zstd of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | zstd -q -1 > \"$OUT\"")),
+        Served("lzma of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | xz --format=lzma -1 > \"$OUT\"")),
+        Served("gzip cpio holding a 64 MiB member", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("gzip -1")),
+        Served("xz cpio holding a 64 MiB member", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("xz -1")),
+        Served("zstd cpio holding a 64 MiB member", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("zstd -q -1")),
+        Served("a thousand gzip members, 64 KiB each", Expected.Error("LIMITS", TooBig).WithinCpu(3),
             Tools.Bytes(() => NewcMember.Concat(Enumerable.Repeat(Tools.Gzip(NewcMember.Archive(new NewcMember("pad", new byte[64 << 10]))), 1000)))),
-        Case("gzip inside gzip", Expected.Error("INVALID_SOURCE", Unpatchable + "…neither cpio nor a known compression"),
+        Served("gzip inside gzip", Expected.Error("INVALID_SOURCE", Unpatchable + "…neither cpio nor a known compression"),
             Tools.Script($"{Zeros} | gzip -1 | gzip -1 > \"$OUT\"")),
         Archive("member climbing out with ..", Expected.Error("INVALID_SOURCE", Unpatchable + "…cpio member '../../etc/passwd' has a '..' path component"),
             Init, NewcMember.File("../../etc/passwd", "root::0:0::/:/bin/sh\n")),
@@ -97,50 +92,50 @@ public sealed class RamdiskFaults(FaultSuite suite)
             Init, NewcMember.File("odd", "x") with { RawField = (6, "0000000G") }),
         Archive("header field negative", Expected.Error("INVALID_SOURCE", Unpatchable + "…is not hexadecimal"),
             Init, NewcMember.File("odd", "x") with { RawField = (6, "-0000001") }),
-        Case("archive cut inside a header", Expected.Error("INVALID_SOURCE", Unpatchable),
+        Served("archive cut inside a header", Expected.Error("INVALID_SOURCE", Unpatchable),
             Tools.Bytes(() => Tools.Gzip(NewcMember.Archive(Init, NewcMember.File("etc/motd", "hello"))[..150]))),
-        Case("archive cut inside a member's data", Expected.Error("INVALID_SOURCE", Unpatchable),
+        Served("archive cut inside a member's data", Expected.Error("INVALID_SOURCE", Unpatchable),
             Tools.Bytes(() => Tools.Gzip(NewcMember.Archive(Init, new NewcMember("data", new byte[10_000]))[..5_000]))),
-        Case("archive without a trailer", Expected.Error("INVALID_SOURCE", Unpatchable),
+        Served("archive without a trailer", Expected.Error("INVALID_SOURCE", Unpatchable),
             Tools.Bytes(() => Tools.Gzip(NewcMember.Concat([Init.Bytes(), NewcMember.File("etc/motd", "hello").Bytes()])))),
         Archive("crc member with a wrong checksum", Expected.Error("INVALID_SOURCE", Unpatchable + "…checksum"),
             Init, NewcMember.File("etc/motd", "hello") with { Magic = "070702", Checksum = 12345 }),
         Archive("unknown cpio magic", Expected.Error("INVALID_SOURCE", Unpatchable),
             Init, NewcMember.File("etc/motd", "hello") with { Magic = "070799" }),
-        Case("200,001 members", Expected.Error("INVALID_SOURCE", Unpatchable).WithinCpu(5),
+        Served("200,001 members", Expected.Error("INVALID_SOURCE", Unpatchable).Within(60).WithinCpu(5),
             Tools.Bytes(() => Tools.Gzip(NewcMember.Archive(Enumerable.Range(0, 200_001).Select(i => new NewcMember($"f{i}", []) { Inode = (uint)i + 1 }).ToArray()))),
             Roomy),
-        Case("gzip with a wrong CRC", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
+        Served("gzip with a wrong CRC", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
             Tools.Bytes(() => Corrupt(Tools.Gzip(NewcMember.Archive(Init)), fromEnd: 8))),
-        Case("gzip cut short", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
+        Served("gzip cut short", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
             Tools.Bytes(() => Tools.Gzip(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000))))[..5_000])),
-        Case("gzip with reserved flags", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
+        Served("gzip with reserved flags", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
             Tools.Bytes(() => SetByte(Tools.Gzip(NewcMember.Archive(Init)), 3, 0xE0))),
-        Case("gzip with an unknown method", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
+        Served("gzip with an unknown method", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
             Tools.Bytes(() => SetByte(Tools.Gzip(NewcMember.Archive(Init)), 2, 7))),
-        Case("gzip with damaged deflate data", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
+        Served("gzip with damaged deflate data", Expected.Error("INVALID_SOURCE", Unpatchable + "…gzip"),
             Tools.Bytes(() => Corrupt(Tools.Gzip(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000)))), fromEnd: 10_000))),
-        Case("xz cut short", Expected.Error("INVALID_SOURCE", Unpatchable + "…xz"),
+        Served("xz cut short", Expected.Error("INVALID_SOURCE", Unpatchable + "…xz"),
             Tools.Bytes(() => Tools.Pipe(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000))), "xz -1")[..5_000])),
-        Case("xz with damaged data", Expected.Error("INVALID_SOURCE", Unpatchable + "…xz"),
+        Served("xz with damaged data", Expected.Error("INVALID_SOURCE", Unpatchable + "…xz"),
             Tools.Bytes(() => Corrupt(Tools.Pipe(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000))), "xz -1"), fromEnd: 10_000))),
-        Case("bzip2 with damaged data", Expected.Error("INVALID_SOURCE", NotCpio),
+        Served("bzip2 with damaged data", Expected.Error("INVALID_SOURCE", NotCpio),
             Tools.Bytes(() => Corrupt(Tools.Pipe(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000))), "bzip2"), fromEnd: 10_000))),
-        Case("bzip2 cut short", Expected.Error("INVALID_SOURCE", NotCpio),
+        Served("bzip2 cut short", Expected.Error("INVALID_SOURCE", NotCpio),
             Tools.Bytes(() => Tools.Pipe(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000))), "bzip2")[..5_000])),
-        Case("zstd with damaged data", Expected.Error("INVALID_SOURCE", Unpatchable + "…zstd"),
+        Served("zstd with damaged data", Expected.Error("INVALID_SOURCE", Unpatchable + "…zstd"),
             Tools.Bytes(() => Corrupt(Tools.Pipe(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000))), "zstd -q"), fromEnd: 10_000))),
-        Case("lzma with damaged data", Expected.Error("INVALID_SOURCE", Unpatchable),
+        Served("lzma with damaged data", Expected.Error("INVALID_SOURCE", Unpatchable),
             Tools.Bytes(() => Corrupt(Tools.Pipe(NewcMember.Archive(Init, new NewcMember("data", RandomBytes(20_000))), "xz --format=lzma"), fromEnd: 10_000))),
-        Case("garbage after the gzip segment", Expected.Error("INVALID_SOURCE", Unpatchable + "…neither cpio nor a known compression"),
+        Served("garbage after the gzip segment", Expected.Error("INVALID_SOURCE", Unpatchable + "…neither cpio nor a known compression"),
             Tools.Bytes(() => [.. Tools.Gzip(NewcMember.Archive(Init)), .. "GARBAGE!"u8])),
-        Case("microcode archive, then garbage", Expected.Error("INVALID_SOURCE", Unpatchable + "…neither cpio nor a known compression"),
+        Served("microcode archive, then garbage", Expected.Error("INVALID_SOURCE", Unpatchable + "…neither cpio nor a known compression"),
             Tools.Bytes(() => [.. NewcMember.Archive(NewcMember.File("kernel/x86/microcode/GenuineIntel.bin", "ucode")), .. "GARBAGE!"u8])),
-        Case("hard-link flood", Expected.Boots().WithinCpu(5),
+        Served("hard-link flood", Expected.Boots().WithinCpu(5),
             Tools.Bytes(() => Tools.Gzip(NewcMember.Archive(Enumerable.Range(0, 50_000)
                 .Select(i => new NewcMember($"l{i}", i == 49_999 ? new byte[1000] : []) { Inode = 42, Links = 50_000 }).Prepend(Init).ToArray()))),
             Roomy),
-        Case("gzip bomb, patched ramdisk gzipped", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("gzip -1"),
+        Served("gzip bomb, patched ramdisk gzipped", Expected.Error("LIMITS", TooBig).WithinCpu(3), ZeroMember("gzip -1"),
             host => host.Config["patched-initrd-compression"] = "gzip"),
     ];
 

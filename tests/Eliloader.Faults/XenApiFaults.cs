@@ -10,13 +10,8 @@ namespace Eliloader.Faults;
 /// SESSION_INVALID loops, slow and dead sockets. A good mirror stands behind the VM.
 /// </summary>
 [Collection(FaultSuite.Collection)]
-public sealed class XenApiFaults(FaultSuite suite)
+public sealed class XenApiFaults(FaultSuite suite) : FaultCategory(suite)
 {
-    public static TheoryData<string> Cases => FaultCatalogue.Names(All);
-
-    [Theory, MemberData(nameof(Cases))]
-    public void XenApi(string fault) => suite.Run("xenapi", FaultCatalogue.Find(All, fault));
-
     internal const string Login = "session.login_with_password";
 
     /// <summary>A VM whose install would work, behind a XenAPI socket where <paramref name="method"/> misbehaves.</summary>
@@ -47,7 +42,7 @@ public sealed class XenApiFaults(FaultSuite suite)
 
     internal static string Array(params string[] values) => "<array><data>" + string.Concat(values.Select(v => $"<value>{v}</value>")) + "</data></array>";
 
-    private static readonly FaultCase[] All =
+    private static readonly FaultCase[] Cases =
     [
         Answering("Failure with an empty ErrorDescription", Expected.Error("INTERNAL_ERROR", Login), Login, HostileXapi.Body(HostileXapi.Failure(Array()))),
         Answering("Failure whose ErrorDescription is a string", Expected.Error("INTERNAL_ERROR", Login), Login, HostileXapi.Body(HostileXapi.Failure("HANDLE_INVALID"))),

@@ -10,13 +10,8 @@ namespace Eliloader.Faults;
 /// a limit that can be read is applied.
 /// </summary>
 [Collection(FaultSuite.Collection)]
-public sealed class XenstoreFaults(FaultSuite suite)
+public sealed class XenstoreFaults(FaultSuite suite) : FaultCategory(suite)
 {
-    public static TheoryData<string> Cases => FaultCatalogue.Names(All);
-
-    [Theory, MemberData(nameof(Cases))]
-    public void Xenstore(string fault) => suite.Run("xenstore", FaultCatalogue.Find(All, fault));
-
     private const string Defaults = "limits in force: kernel 33554432 bytes, ramdisk 134217728 bytes";
 
     private static void BootChecking(FaultHost host, string logged)
@@ -48,7 +43,7 @@ public sealed class XenstoreFaults(FaultSuite suite)
 
     private const string HostKernel = "/mh/limits/pv-kernel-max-size";
 
-    private static readonly FaultCase[] All =
+    private static readonly FaultCase[] Cases =
     [
         Nodes("host limit 'lots'", Expected.Boots(), Defaults, (HostKernel, "lots")),
         Nodes("host limit -1", Expected.Boots(), Defaults, (HostKernel, "-1")),

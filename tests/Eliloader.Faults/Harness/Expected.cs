@@ -17,8 +17,11 @@ public enum Dialect
 public sealed record Expected(string Label, int Exit, string? Code, string? Message)
 {
     public Dialect Dialect { get; init; } = Dialect.RuntimeError;
-    public TimeSpan Wall { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan Wall { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan? Cpu { get; init; }
+
+    /// <summary>A manual `diagnose`: the failure is its finding on stdout, not an error on stderr.</summary>
+    public bool Diagnosis { get; init; }
 
     /// <summary>A signal's number when the run is expected to end by it.</summary>
     public int? Signal { get; init; }
@@ -32,9 +35,12 @@ public sealed record Expected(string Label, int Exit, string? Code, string? Mess
     public static Expected Error(string code, string message) => new(code, ApiFailure, code, message);
 
     /// <summary>pygrub failed or could not be run: exit 3 with INTERNAL_ERROR.</summary>
-    public static Expected Pygrub(string message) => new("pygrub error", PygrubFailure, "INTERNAL_ERROR", message);
+    public static Expected Pygrub(string message) => new("INTERNAL_ERROR, exit 3", PygrubFailure, "INTERNAL_ERROR", message);
 
     public static Expected Boots() => new("boots", 0, null, null);
+
+    /// <summary>`diagnose` finding that a real boot would fail with this code and message.</summary>
+    public static Expected Diagnosed(string code, string message) => new($"diagnosed {code}", ApiFailure, code, message) { Diagnosis = true };
 
     /// <summary>Ended by the signal the toolstack sends (128 + its number, as a shell reports it), having cleaned up.</summary>
     public static Expected Ends(string signalName, int signal) => new($"{signalName}, clean", 128 + signal, null, null) { Signal = signal };

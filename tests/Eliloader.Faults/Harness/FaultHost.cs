@@ -31,6 +31,8 @@ public sealed class FaultHost : IDisposable
         // Short enough that a stall costs the suite little, long enough for a loaded machine.
         Config["download-timeout"] = "2";
         Tokens["dir"] = Dir;
+        ConfigPath = Scenario.ConfigPath;
+        Tokens["config"] = ConfigPath;
     }
 
     public FaultSuite Suite { get; }
@@ -53,6 +55,12 @@ public sealed class FaultHost : IDisposable
     /// <summary>Scripts and inputs of the case, outside every directory the checks look into.</summary>
     public string Bin => Path.Combine(Dir, "bin");
 
+    /// <summary>Lines written to the configuration file after the scenario's own keys, as they are.</summary>
+    public List<string> RawConfig { get; } = [];
+
+    /// <summary>What ELILOADER_CONFIG names; the scenario's file unless the case points it elsewhere.</summary>
+    public string ConfigPath { get; set; }
+
     /// <summary>Values of the {token}s in the expected message.</summary>
     public Dictionary<string, string> Tokens { get; } = [];
 
@@ -70,7 +78,7 @@ public sealed class FaultHost : IDisposable
         Scenario.AddVm(otherConfig, uuid, domid);
 
     /// <summary>The pygrub family over the network: the two files the case names, in a repository of its choosing.</summary>
-    public void NetworkVm(string repository, string kernel = "vmlinuz", string? ramdisk = "initrd")
+    public void NetworkVm(string repository, string kernel = "vmlinuz", string? ramdisk = "initrd", string uuid = Scenario.VmUuid, int domid = 7)
     {
         var otherConfig = new Dictionary<string, string>
         {
@@ -80,7 +88,7 @@ public sealed class FaultHost : IDisposable
         };
         if (ramdisk is not null)
             otherConfig["install-ramdisk"] = ramdisk;
-        Vm(otherConfig);
+        Vm(otherConfig, uuid, domid);
         Tokens["repo"] = repository;
     }
 
@@ -96,8 +104,9 @@ public sealed class FaultHost : IDisposable
     public TimedRun StartAs(string? uid, params string[] argv)
     {
         Scenario.WriteConfig();
+        File.AppendAllLines(Scenario.ConfigPath, RawConfig);
         var usage = Path.Combine(Dir, $"usage-{Interlocked.Increment(ref runs)}.txt");
-        return Own(new TimedRun(Scenario.ConfigPath, Marker, usage, argv, uid));
+        return Own(new TimedRun(ConfigPath, Marker, usage, argv, uid));
     }
 
     /// <summary>Waits for a started run and keeps its outcome for the checks.</summary>
@@ -121,6 +130,23 @@ public sealed class FaultHost : IDisposable
                 problems.Add(problem);
         }
     }
+
+    /// <summary>Waits until the condition holds (polling); false when it never did within the time.</summary>
+    public static bool WaitFor(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                return false;
+            Thread.Sleep(10);
+        }
+        return true;
+    }
+
+    /// <summary>Files in the boot directory whose names start with this prefix.</summary>
+    public int BootFiles(string prefix) =>
+        Directory.Exists(BootDir) ? Directory.GetFiles(BootDir, prefix + "*").Length : 0;
 
     /// <summary>A small tmpfs at a new directory, for a full disk; unmounted when the case ends.</summary>
     public string SmallDisk(string name, string options)

@@ -54,11 +54,3 @@ public sealed class FaultSuite : IDisposable
 
 [CollectionDefinition(FaultSuite.Collection)]
 public sealed class FaultCollection : ICollectionFixture<FaultSuite>;
-
-/// <summary>A category's cases, offered to xunit by name so that each is a test of its own.</summary>
-public static class FaultCatalogue
-{
-    public static TheoryData<string> Names(IEnumerable<FaultCase> cases) => new(cases.Select(c => c.Name));
-
-    public static FaultCase Find(IEnumerable<FaultCase> cases, string name) => cases.Single(c => c.Name == name);
-}

@@ -68,7 +68,7 @@ public sealed partial record Verdict(string Got, IReadOnlyList<string> Problems,
         {
             yield return $"no boot configuration on stdout: '{Shorten(outcome.Stdout)}'";
         }
-        if (outcome.Exit != 0 && outcome.Stdout.Length > 0)
+        if (outcome.Exit != 0 && outcome.Stdout.Length > 0 && !expected.Diagnosis)
             yield return $"failed, yet printed on stdout: '{Shorten(outcome.Stdout)}'";
         if (outcome.Elapsed > expected.Wall)
             yield return $"took {outcome.Elapsed.TotalSeconds:0.0} s, bound {expected.Wall.TotalSeconds:0} s";
@@ -80,6 +80,14 @@ public sealed partial record Verdict(string Got, IReadOnlyList<string> Problems,
 
     private static IEnumerable<string> CheckError(Expected expected, FaultHost host, string code, Outcome outcome)
     {
+        var message = host.Tokens.Aggregate(expected.Message ?? "", (text, token) => text.Replace("{" + token.Key + "}", token.Value));
+        if (expected.Diagnosis)
+        {
+            var finding = DiagnosisFinding().Match(outcome.Stdout);
+            if (!finding.Success || finding.Groups["code"].Value != code || !InOrder(finding.Groups["message"].Value, message.Split(Expected.Gap)))
+                yield return $"diagnose did not find that a boot would fail with {code}, '{message}': '{Shorten(finding.Value)}'";
+            yield break;
+        }
         var stderr = outcome.Stderr;
         var head = expected.Dialect == Dialect.RuntimeError ? $"RuntimeError: {code}\n" : $"{code}\n";
         if (!stderr.StartsWith(head, StringComparison.Ordinal) || !stderr.EndsWith('\n'))
@@ -89,7 +97,6 @@ public sealed partial record Verdict(string Got, IReadOnlyList<string> Problems,
         }
         if (expected.Dialect == Dialect.CodeLines && stderr.Contains("RuntimeError"))
             yield return "the code-lines dialect carries a RuntimeError marker";
-        var message = host.Tokens.Aggregate(expected.Message ?? "", (text, token) => text.Replace("{" + token.Key + "}", token.Value));
         if (!InOrder(stderr[head.Length..], message.Split(Expected.Gap)))
             yield return $"message '{Shorten(stderr[head.Length..])}' lacks '{message}'";
     }
@@ -135,13 +142,15 @@ public sealed partial record Verdict(string Got, IReadOnlyList<string> Problems,
             return "hang";
         if (DotNetText().IsMatch(outcome.Stderr + outcome.Stdout))
             return "crash";
+        if (DiagnosisFinding().Match(outcome.Stdout) is { Success: true } finding)
+            return "diagnosed " + finding.Groups["code"].Value;
         return outcome.Exit switch
         {
             0 => "boots",
             > 128 and var status => Signals.Name(status - 128),
-            _ when outcome.Stderr.Split('\n') is [var first, ..] => first.StartsWith("RuntimeError: ", StringComparison.Ordinal)
+            _ when outcome.Stderr.Split('\n') is [var first, ..] => (first.StartsWith("RuntimeError: ", StringComparison.Ordinal)
                 ? first["RuntimeError: ".Length..]
-                : first.Length <= 40 ? first + " (code-lines)" : $"exit {outcome.Exit}",
+                : first.Length <= 40 ? first + " (code-lines)" : "?") + (outcome.Exit == Expected.ApiFailure ? "" : $", exit {outcome.Exit}"),
             _ => $"exit {outcome.Exit}",
         };
     }
@@ -160,6 +169,9 @@ public sealed partial record Verdict(string Got, IReadOnlyList<string> Problems,
         "Unable to read beyond the end of the stream|Arithmetic operation resulted in an overflow|was not in a correct format|Object reference not set|" +
         "Index was outside the bounds|Specified argument was out of the range|Value cannot be null|Sequence contains|XmlReaderSettings")]
     private static partial Regex DotNetText();
+
+    [GeneratedRegex(@"(?m)^result: a real first boot would FAIL with (?<code>[A-Z_]+): (?<message>.*)$")]
+    private static partial Regex DiagnosisFinding();
 
     [GeneratedRegex(@"\((kernel|ramdisk) (?<sxp>/[^)]+)\)|(?m)^(kernel|ramdisk) (?<simple>/.+)$")]
     private static partial Regex BootFile();
