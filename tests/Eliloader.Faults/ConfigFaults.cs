@@ -54,6 +54,7 @@ public sealed class ConfigFaults(FaultSuite suite) : FaultCategory(suite)
         Key("empty xapi-socket", "xapi-socket", "", "at least one path is needed"),
         Configured("ELILOADER_CONFIG names no file", Expected.Error("INTERNAL_ERROR", "Invalid configuration, {dir}/none.conf: "),
             host => host.ConfigPath = Path.Combine(host.Dir, "none.conf")),
+        Configured("ELILOADER_CONFIG names a directory", Expected.Error("INTERNAL_ERROR", "Invalid configuration, {dir}/bin: "), host => host.ConfigPath = host.Bin),
         Configured("an error in the code-lines dialect the configuration chose",
             Expected.Error("UNSUPPORTED_INSTALL_METHOD", "Distribution 'gentoolike' is not supported.").InCodeLines(), host =>
             {

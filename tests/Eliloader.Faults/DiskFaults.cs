@@ -31,9 +31,13 @@ public sealed class DiskFaults(FaultSuite suite) : FaultCategory(suite)
 
     private const string NoSpace = "No space left on device";
 
+    private static readonly FaultCase FullAtKernel =
+        On("boot-dir full at the kernel", Expected.Error("INTERNAL_ERROR", NoSpace), "boot-dir", "size=64k", kernel: 200_000);
+
     private static readonly FaultCase[] Cases =
     [
-        On("boot-dir full at the kernel", Expected.Error("INTERNAL_ERROR", NoSpace), "boot-dir", "size=64k", kernel: 200_000),
+        FullAtKernel,
+        FullAtKernel.InCodeLines(),
         On("boot-dir full at the ramdisk", Expected.Error("INTERNAL_ERROR", NoSpace), "boot-dir", "size=256k", kernel: 100_000, ramdisk: 300_000),
         On("boot-dir without a free inode", Expected.Error("INTERNAL_ERROR", ""), "boot-dir", "nr_inodes=1"),
         On("boot-dir read-only", Expected.Error("INTERNAL_ERROR", ""), "boot-dir", "ro,size=1m"),

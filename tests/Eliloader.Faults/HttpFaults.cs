@@ -25,10 +25,14 @@ public sealed class HttpFaults(FaultSuite suite) : FaultCategory(suite)
     internal static Task Announce(HostileRequest request, string length, int sent) =>
         request.Answer("200 OK", $"Content-Length: {length}\r\n", new byte[sent]);
 
+    private static readonly FaultCase TruncatedKernel =
+        OnGet("truncated kernel", Expected.Error("INVALID_SOURCE", KernelFailed + "the connection ended early"),
+            r => Announce(r, "100000", 1000));
+
     private static readonly FaultCase[] Cases =
     [
-        OnGet("truncated kernel", Expected.Error("INVALID_SOURCE", KernelFailed + "the connection ended early"),
-            r => Announce(r, "100000", 1000)),
+        TruncatedKernel,
+        TruncatedKernel.InCodeLines(),
         OnGet("truncated ramdisk", Expected.Error("INVALID_SOURCE", "Download of '{repo}initrd' failed: the connection ended early"),
             r => Announce(r, "100000", 1000), path: "initrd"),
         OnGet("stall after the headers", Expected.Error("INVALID_SOURCE", KernelFailed + "no data received for 2 seconds"),

@@ -68,14 +68,18 @@ public sealed class IsoFaults(FaultSuite suite) : FaultCategory(suite)
         BinaryPrimitives.WriteUInt32BigEndian(image.AsSpan(offset + 4), value);
     };
 
-    private static readonly FaultCase[] Cases =
-    [
+    private static readonly FaultCase Zeros =
         Drive("100 KB of zeros", Expected.Error("INVALID_SOURCE", Refused + "not an ISO 9660 image"), host =>
         {
             var image = Path.Combine(host.Bin, "zeros.iso");
             File.WriteAllBytes(image, new byte[100_000]);
             return image;
-        }),
+        });
+
+    private static readonly FaultCase[] Cases =
+    [
+        Zeros,
+        Zeros.InCodeLines(),
         Drive("an empty file", Expected.Error("INVALID_SOURCE", Refused + "not an ISO 9660 image"), host =>
         {
             var image = Path.Combine(host.Bin, "empty.iso");

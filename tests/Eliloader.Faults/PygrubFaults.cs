@@ -41,6 +41,10 @@ public sealed class PygrubFaults(FaultSuite suite) : FaultCategory(suite)
 
     private const string Huge = "yes 'title: Hostile Linux (2.6.18-el5uek)' | head -c 100000000";
 
+    private static readonly FaultCase PygrubTraceback =
+        Medium("pygrub fails with a traceback", Expected.Pygrub("Pygrub error (2): Unable to find partition containing kernel"),
+            "echo 'Traceback (most recent call last):' >&2; echo 'RuntimeError: Unable to find partition containing kernel' >&2; exit 2");
+
     private static readonly FaultCase[] Cases =
     [
         Answer("unknown key", "kernel /k\\nbootloader /evil\\n", "pygrub printed an unknown key: 'bootloader /evil'."),
@@ -53,8 +57,8 @@ public sealed class PygrubFaults(FaultSuite suite) : FaultCategory(suite)
         Answer("NUL bytes", "\\0\\0\\0 \\0\\0\\n", "pygrub printed an unknown key"),
         Medium("100 MB of output", Expected.Error("INVALID_SOURCE", "pygrub printed an unknown key: 'title:").WithinCpu(5), Huge),
         Medium("10 MB on one line", Expected.Error("INVALID_SOURCE", "pygrub printed a line without a value").WithinCpu(5), "head -c 10000000 /dev/zero | tr '\\0' x"),
-        Medium("pygrub fails with a traceback", Expected.Pygrub("Pygrub error (2): Unable to find partition containing kernel"),
-            "echo 'Traceback (most recent call last):' >&2; echo 'RuntimeError: Unable to find partition containing kernel' >&2; exit 2"),
+        PygrubTraceback,
+        PygrubTraceback.InCodeLines(),
         Medium("pygrub killed by SIGKILL", Expected.Pygrub("Pygrub error"), "kill -KILL $$"),
         Medium("pygrub prints 100 MB on stderr and fails", Expected.Pygrub("Pygrub error (2)").WithinCpu(5), $"{Huge} >&2; exit 2"),
         new("pygrub missing", Expected.Pygrub("Could not run {dir}/bin/no-pygrub"), host =>

@@ -60,9 +60,13 @@ public sealed class RamdiskFaults(FaultSuite suite) : FaultCategory(suite)
         Tools.Script($"{{ cat \"$OUT.head\"; {Zeros}; cat \"$OUT.tail\"; }} | {compressor} > \"$OUT\"; rm \"$OUT.head\" \"$OUT.tail\"")(path);
     };
 
+    private static readonly FaultCase GzipOfZeros =
+        Served("gzip of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | gzip -1 > \"$OUT\""));
+
     private static readonly FaultCase[] Cases =
     [
-        Served("gzip of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | gzip -1 > \"$OUT\"")),
+        GzipOfZeros,
+        GzipOfZeros.InCodeLines(),
         Served("xz of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | xz -1 > \"$OUT\"")),
         Served("bzip2 of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | bzip2 -1 > \"$OUT\"")),
         Served("zstd of 64 MiB of zeros", Expected.Error("LIMITS", TooBig).WithinCpu(3), Tools.Script($"{Zeros} | zstd -q -1 > \"$OUT\"")),

@@ -43,6 +43,9 @@ public sealed class XenstoreFaults(FaultSuite suite) : FaultCategory(suite)
 
     private const string HostKernel = "/mh/limits/pv-kernel-max-size";
 
+    private static readonly FaultCase KernelLimitZero =
+        Nodes("host kernel limit 0", Expected.Error("LIMITS", "File '{repo}vmlinuz' exceeds limit of 0 bytes"), "kernel 0 bytes", (HostKernel, "0"));
+
     private static readonly FaultCase[] Cases =
     [
         Nodes("host limit 'lots'", Expected.Boots(), Defaults, (HostKernel, "lots")),
@@ -51,7 +54,8 @@ public sealed class XenstoreFaults(FaultSuite suite) : FaultCategory(suite)
         Nodes("host limit with a leading space", Expected.Boots(), Defaults, (HostKernel, " 100")),
         Nodes("host limit 4096 digits long", Expected.Boots(), Defaults, (HostKernel, new string('9', 4000))),
         Nodes("host limit with a NUL", Expected.Boots(), Defaults, (HostKernel, "100\0000")),
-        Nodes("host kernel limit 0", Expected.Error("LIMITS", "File '{repo}vmlinuz' exceeds limit of 0 bytes"), "kernel 0 bytes", (HostKernel, "0")),
+        KernelLimitZero,
+        KernelLimitZero.InCodeLines(),
         Nodes("VM's ramdisk limit of 1 byte", Expected.Error("LIMITS", "File '{repo}initrd' exceeds limit of 1 bytes"), "ramdisk 1 bytes",
             ("/local/domain/7/platform/pv-ramdisk-max-size", "1")),
         Nodes("domain id climbing the tree", Expected.Boots(), Defaults, ("/vm/7ec5c6a4-3b2f-4a6e-9d0a-4f3d2b1c0e9f/domains/..", "")),

@@ -39,6 +39,12 @@ public sealed record Expected(string Label, int Exit, string? Code, string? Mess
 
     public static Expected Boots() => new("boots", 0, null, null);
 
+    /// <summary>A manual command that succeeds (exit 0) and prints no boot configuration.</summary>
+    public static Expected Completes() => new("exit 0", 0, null, null) { BootLine = false };
+
+    /// <summary>Whether a successful run prints a boot configuration (a boot does; a manual command does not).</summary>
+    public bool BootLine { get; init; } = true;
+
     /// <summary>`diagnose` finding that a real boot would fail with this code and message.</summary>
     public static Expected Diagnosed(string code, string message) => new($"diagnosed {code}", ApiFailure, code, message) { Diagnosis = true };
 
@@ -49,11 +55,18 @@ public sealed record Expected(string Label, int Exit, string? Code, string? Mess
 
     public Expected WithinCpu(double seconds) => this with { Cpu = TimeSpan.FromSeconds(seconds) };
 
-    public Expected InCodeLines() => this with { Dialect = Dialect.CodeLines, Label = Label + " (code-lines)" };
+    public Expected InCodeLines() => this with
+    {
+        Dialect = Dialect.CodeLines,
+        Label = Code is { } code && Label.StartsWith(code, StringComparison.Ordinal) ? code + " (code-lines)" + Label[code.Length..] : Label + " (code-lines)",
+    };
 }
 
 /// <summary>One hostile input: its name in the table, what it must end in, and how to set it up and run it.</summary>
 public sealed record FaultCase(string Name, Expected Expected, Action<FaultHost> Act)
 {
     public override string ToString() => Name;
+
+    /// <summary>The same input for a caller of 2010 to May 2012, which reads the code from the first line.</summary>
+    public FaultCase InCodeLines() => new(Name + ", code-lines dialect", Expected.InCodeLines(), Act);
 }

@@ -30,6 +30,8 @@ public sealed class FaultHost : IDisposable
         Config["output-format"] = "sxp";
         // Short enough that a stall costs the suite little, long enough for a loaded machine.
         Config["download-timeout"] = "2";
+        if (expected.Dialect == Dialect.CodeLines)
+            Config["error-format"] = "code-lines";
         Tokens["dir"] = Dir;
         ConfigPath = Scenario.ConfigPath;
         Tokens["config"] = ConfigPath;

@@ -64,7 +64,7 @@ public sealed partial record Verdict(string Got, IReadOnlyList<string> Problems,
             foreach (var problem in CheckError(expected, host, code, outcome))
                 yield return problem;
         }
-        else if (expected.Exit == 0 && outcome.Exit == 0 && BootFiles(outcome).Count == 0)
+        else if (expected.BootLine && expected.Exit == 0 && outcome.Exit == 0 && BootFiles(outcome).Count == 0)
         {
             yield return $"no boot configuration on stdout: '{Shorten(outcome.Stdout)}'";
         }
@@ -146,7 +146,7 @@ public sealed partial record Verdict(string Got, IReadOnlyList<string> Problems,
             return "diagnosed " + finding.Groups["code"].Value;
         return outcome.Exit switch
         {
-            0 => "boots",
+            0 => BootFiles(outcome).Count > 0 ? "boots" : "exit 0",
             > 128 and var status => Signals.Name(status - 128),
             _ when outcome.Stderr.Split('\n') is [var first, ..] => (first.StartsWith("RuntimeError: ", StringComparison.Ordinal)
                 ? first["RuntimeError: ".Length..]
