@@ -14,9 +14,10 @@ public static class KernelArgs
         var args = callerArgs + " " + familyArgs;
         if (request.Vnc)
             args += " vnc";
-        if (!string.IsNullOrEmpty(request.VncPassword))
+        if (request.VncPassword is not null)
             args += " vncpassword=" + request.VncPassword;
-        if (!string.IsNullOrEmpty(request.InstallArgs))
+        // Present but empty still adds its space, as the Python loader's did.
+        if (request.InstallArgs is not null)
             args += " " + request.InstallArgs;
         return args;
     }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Eliloader.Install;
 using Eliloader.Xen.Xenstore;
 
 namespace Eliloader.Boot;
@@ -50,7 +50,8 @@ public static class LimitsReader
         var text = xenstore.ReadValue(path);
         if (text is null)
             return null;
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        // As the Python loader's int(): " 100" and "+4000" are sizes, and so is -1, which no file fits.
+        if (PythonInt.TryParse(text, out var value))
             return value;
         log($"xenstore {path} = '{text}' is not a size; ignored");
         return null;

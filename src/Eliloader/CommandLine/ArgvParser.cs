@@ -3,13 +3,20 @@ using System.Text;
 namespace Eliloader.CommandLine;
 
 /// <summary>
-/// Parses the argv of every caller generation (protocol section 2) the way the
-/// Python loader's gnu_getopt did: long options as --name=value or --name value,
-/// unique prefixes, -q, "--" ending the options, positionals anywhere.
+/// Parses the argv of every caller generation (protocol section 2) as the Python
+/// loader's getopt.getopt did: long options as --name=value or --name value, a unique
+/// prefix of the Python loader's own long options for the whole name, -q, "--" ending
+/// the options. One departure, as Python's gnu_getopt would read them: options are read
+/// anywhere, also after the image, where getopt.getopt stopped at the first positional
+/// argument (so "-q /dev/xvdd --vm U" crashed the Python loader and boots here).
 /// </summary>
 public static class ArgvParser
 {
-    private sealed record LongOption(string Name, bool TakesValue);
+    /// <param name="FullNameOnly">
+    /// This project's additions for a person: matched only when written in full, so
+    /// every prefix the Python loader accepted (--v for --vm) still means the same.
+    /// </param>
+    private sealed record LongOption(string Name, bool TakesValue, bool FullNameOnly = false);
 
     private static readonly LongOption[] LongOptions =
     [
@@ -19,8 +26,8 @@ public static class ArgvParser
         new("args", true),
         new("extra_args", true),
         new("default_args", true),
-        new("help", false),
-        new("version", false),
+        new("help", false, FullNameOnly: true),
+        new("version", false, FullNameOnly: true),
     ];
 
     /// <summary>xapi passes these with an empty value; the Python loader removed them before parsing.</summary>
@@ -119,7 +126,9 @@ public static class ArgvParser
         var exact = LongOptions.FirstOrDefault(o => o.Name == typed);
         if (exact is not null)
             return exact;
-        var matches = typed.Length == 0 ? [] : LongOptions.Where(o => o.Name.StartsWith(typed, StringComparison.Ordinal)).ToList();
+        var matches = typed.Length == 0
+            ? []
+            : LongOptions.Where(o => !o.FullNameOnly && o.Name.StartsWith(typed, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
             1 => matches[0],

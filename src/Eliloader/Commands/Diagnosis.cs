@@ -63,10 +63,10 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
         var request = InstallRequest.FromOtherConfig(otherConfig);
         var family = DistroFamilies.Find(request.Distro);
         Line("family", $"{family.Name}, {family.Rounds} round{(family.Rounds == 1 ? "" : "s")}; this is round {request.Round}");
-        if (request.Round > 1)
+        if (request.Round != 1)
         {
-            Line("round", request.Round > family.Rounds
-                ? "beyond the family's rounds: the boot would fail"
+            Line("round", request.Round < 1 || request.Round > family.Rounds
+                ? "outside the family's rounds: the boot would fail"
                 : $"a real boot would probe the installed disk with {settings.Pygrub}, hand the VM to pygrub and become pygrub");
             family.CheckRound(request.Round);
             return;

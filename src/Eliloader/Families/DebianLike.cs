@@ -67,6 +67,10 @@ public sealed partial class DebianLike : DistroFamily
             $"other-config:{OtherConfigKeys.InstallArch} is '{arch}', which debianlike does not support (i386, amd64, x86_64)."),
     };
 
-    [GeneratedRegex("/dists/[^/]")]
+    /// <summary>
+    /// The Python loader's test: "/dists/" followed by anything that is not only slashes,
+    /// so …/dists//jessie/ is inside a release and …/dists/ is not.
+    /// </summary>
+    [GeneratedRegex("/dists/.*[^/]", RegexOptions.Singleline)]
     private static partial Regex InsideRelease();
 }

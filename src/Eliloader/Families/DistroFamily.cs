@@ -10,7 +10,9 @@ namespace Eliloader.Families;
 /// <param name="Newer">
 /// A layout the Python loader never looked for. Tried after the Python loader's own
 /// candidates, so a tree it handled gives the same files; errors still name the
-/// file the Python loader would have named.
+/// file the Python loader would have named. The Python loader chose among its own
+/// candidates by the kernel alone, so one of those whose kernel exists is the answer,
+/// and its missing ramdisk the error; a newer layout needs both files to be chosen.
 /// </param>
 public sealed record BootFilePaths(string Kernel, string? Ramdisk, bool Newer = false);
 
@@ -26,7 +28,7 @@ public abstract class DistroFamily
     /// <summary>Boots the install goes through before the installed system boots with pygrub.</summary>
     public abstract int Rounds { get; }
 
-    /// <summary>Candidate pairs, tried in order; the first whose files exist wins.</summary>
+    /// <summary>Candidate pairs, tried in order (see <see cref="BootFilePaths.Newer"/> for which one wins).</summary>
     public abstract IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location, IRepository repository);
 
     /// <summary>The family's part of the kernel command line (protocol section 5), spacing included.</summary>
@@ -35,10 +37,14 @@ public abstract class DistroFamily
     /// <summary>Where the tree publishes digests of the located files, most trusted first; none by default.</summary>
     public virtual IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [];
 
-    /// <summary>A round beyond the family's last is UNSUPPORTED_INSTALL_METHOD.</summary>
+    /// <summary>
+    /// A round before the first or beyond the family's last is UNSUPPORTED_INSTALL_METHOD.
+    /// (The Python loader printed nothing for such a round, exited 0 and bumped
+    /// install-round; for round 2 of a one-round family it printed the code alone.)
+    /// </summary>
     public void CheckRound(int round)
     {
-        if (round > Rounds)
+        if (round < 1 || round > Rounds)
             throw new ApiError(ApiError.UnsupportedInstallMethod,
                 $"other-config:{OtherConfigKeys.InstallRound} is {round}, but a {Name} install has {Rounds} round{(Rounds == 1 ? "" : "s")}.");
     }
@@ -59,19 +65,25 @@ public abstract class DistroFamily
         string? reported = null;
         foreach (var candidate in Candidates(request, location, repository))
         {
-            var missing = new[] { candidate.Kernel, candidate.Ramdisk }
-                .OfType<string>()
-                .FirstOrDefault(path =>
-                {
-                    var lookup = repository.Look(path);
-                    observe?.Invoke(repository.Describe(path), lookup);
-                    return !lookup.Exists;
-                });
-            if (missing is null)
+            string missing;
+            if (!Exists(candidate.Kernel))
+                missing = candidate.Kernel;
+            else if (candidate.Ramdisk is null || Exists(candidate.Ramdisk))
                 return candidate;
+            else if (!candidate.Newer)
+                throw new ApiError(ApiError.InvalidSource, MissingFileMessage(repository.Describe(candidate.Ramdisk)));
+            else
+                missing = candidate.Ramdisk;
             if (!candidate.Newer || reported is null)
                 reported = repository.Describe(missing);
         }
         throw new ApiError(ApiError.InvalidSource, MissingFileMessage(reported ?? repository.Describe("")));
+
+        bool Exists(string path)
+        {
+            var lookup = repository.Look(path);
+            observe?.Invoke(repository.Describe(path), lookup);
+            return lookup.Exists;
+        }
     }
 }

@@ -10,8 +10,9 @@ namespace Eliloader.Families;
 
 /// <summary>
 /// Red Hat and its rebuilds (CentOS, Oracle, Scientific, Asianux, NeoKylin…):
-/// images/xen/ then isolinux/, as the Python loader looked, then the kernel the
-/// tree's .treeinfo names in [images-xen] for trees that have neither. The second
+/// images/xen/ when its vmlinuz exists, else isolinux/, as the Python loader chose,
+/// then the kernel the tree's .treeinfo names in [images-xen] for trees that have
+/// neither kernel. The second
 /// round steers pygrub away from Oracle's el5uek kernels, which cannot boot as PV guests.
 /// </summary>
 public sealed partial class RhLike : DistroFamily

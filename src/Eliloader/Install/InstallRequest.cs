@@ -1,9 +1,15 @@
-using System.Globalization;
 using Eliloader.Errors;
 
 namespace Eliloader.Install;
 
-/// <summary>The install keys of a VM's other-config, with protocol section 3's defaults applied.</summary>
+/// <summary>
+/// The install keys of a VM's other-config, with protocol section 3's defaults applied.
+/// A key present with an empty value counts as the Python loader counted it, except where
+/// the README's differences say otherwise:
+/// install-args "" is present (its space is added), install-vncpasswd "" and
+/// install-proxy "" are absent (Python tested them for truth), and install-kernel "" and
+/// install-ramdisk "" are absent too (Python fetched the repository's directory for them).
+/// </summary>
 public sealed record InstallRequest(
     string? Repository,
     string Distro,
@@ -23,6 +29,7 @@ public sealed record InstallRequest(
     public static InstallRequest FromOtherConfig(IReadOnlyDictionary<string, string> otherConfig)
     {
         string? Get(string key) => otherConfig.TryGetValue(key, out var value) ? value : null;
+        string? NonEmpty(string key) => Get(key) is { Length: > 0 } value ? value : null;
 
         return new InstallRequest(
             Repository: Get(OtherConfigKeys.InstallRepository),
@@ -31,19 +38,23 @@ public sealed record InstallRequest(
             DebianRelease: Get(OtherConfigKeys.DebianRelease),
             Round: ParseRound(Get(OtherConfigKeys.InstallRound)),
             Vnc: Get(OtherConfigKeys.InstallVnc) is "1" or "true",
-            VncPassword: Get(OtherConfigKeys.InstallVncPassword),
+            VncPassword: NonEmpty(OtherConfigKeys.InstallVncPassword),
             InstallArgs: Get(OtherConfigKeys.InstallArgs),
-            InstallKernel: Get(OtherConfigKeys.InstallKernel),
-            InstallRamdisk: Get(OtherConfigKeys.InstallRamdisk),
-            Proxy: Get(OtherConfigKeys.InstallProxy));
+            InstallKernel: NonEmpty(OtherConfigKeys.InstallKernel),
+            InstallRamdisk: NonEmpty(OtherConfigKeys.InstallRamdisk),
+            Proxy: NonEmpty(OtherConfigKeys.InstallProxy));
     }
 
+    /// <summary>
+    /// install-round as Python's int() read it (" 2" and "+2" are round 2). Whether the
+    /// family has that round is <see cref="Families.DistroFamily.CheckRound"/>'s question.
+    /// </summary>
     private static int ParseRound(string? value)
     {
         if (value is null)
             return 1;
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var round) && round >= 1
-            ? round
+        return PythonInt.TryParse(value, out var round) && round is >= int.MinValue and <= int.MaxValue
+            ? (int)round
             : throw new ApiError(ApiError.UnsupportedInstallMethod,
                 $"other-config:{OtherConfigKeys.InstallRound} is '{value}', which is not a round number.");
     }

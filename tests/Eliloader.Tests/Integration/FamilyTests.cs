@@ -174,12 +174,5 @@ public sealed class FamilyTests(NginxMirror mirror) : IDisposable
         AssertPicked(result, tree, "vmlinuz", "initrd.gz", " ");
     }
 
-    [Fact]
-    public void A_round_beyond_the_familys_is_unsupported()
-    {
-        var result = FirstBoot("debianlike", "debian", ("debian-release", "squeeze"), ("install-round", "2"));
-        Assert.Equal("RuntimeError: UNSUPPORTED_INSTALL_METHOD\nother-config:install-round is 2, but a debianlike install has 1 round.\n", result.Stderr);
-    }
-
     public void Dispose() => host.Dispose();
 }

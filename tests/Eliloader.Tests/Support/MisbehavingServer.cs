@@ -7,8 +7,8 @@ namespace Eliloader.Tests.Support;
 /// An HTTP server that misbehaves on purpose, chosen by the first path segment:
 /// /truncate/ (announces more than it sends), /stall/ (sends a little, then nothing),
 /// /status500/, /loop/ (redirects to itself), /nohead/ (refuses HEAD, serves GET).
-/// Anything else is 404, and so are checksum lists (…SUMS): these trees publish none,
-/// so the misbehaviour meets the boot files themselves.
+/// Anything else is 404, and so are checksum lists (…SUMS, .treeinfo): these trees
+/// publish none, so the misbehaviour meets the boot files themselves.
 /// </summary>
 public sealed class MisbehavingServer : LoopbackServer
 {
@@ -22,7 +22,8 @@ public sealed class MisbehavingServer : LoopbackServer
             return;
         var parts = head[0].Split(' ');
         var (method, path) = (parts[0], parts[1]);
-        var mode = path.EndsWith("SUMS", StringComparison.Ordinal) ? "" : path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var published = path.EndsWith("SUMS", StringComparison.Ordinal) || path.EndsWith("treeinfo", StringComparison.Ordinal);
+        var mode = published ? "" : path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         var payload = new byte[Announced];
         switch (mode)
         {

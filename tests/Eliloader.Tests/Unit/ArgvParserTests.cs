@@ -21,6 +21,13 @@ public sealed class ArgvParserTests
         { "--args accumulates in order", ["--args=a", "--extra_args=b", "--default_args=c", "--vm", Uuid, "x"], "x", "a b c " },
         { "--args= dropped", ["--args=", "--vm", Uuid, "x"], "x", "" },
         { "unique prefix, as getopt allows", ["--quiet", "--ext=e", "--vm", Uuid, "x"], "x", "e " },
+        // Python's getopt knew only its own long options: --v was --vm, --he nothing.
+        { "--v is --vm, as in Python: --version does not make it ambiguous", ["-q", "--v", Uuid, "x"], "x", "" },
+        { "--v= is --vm=", ["-q", $"--v={Uuid}", "x"], "x", "" },
+        // Python's getopt.getopt stopped at the first positional argument and crashed
+        // on this line; eliloader reads options anywhere, as gnu_getopt does.
+        { "options after the image", ["-q", "/dev/xvdd", "--vm", Uuid], "/dev/xvdd", "" },
+        { "-q and --extra_args after the image", ["--vm", Uuid, "img", "-q", "--extra_args=e"], "img", "e " },
         { "-- ends options", ["--vm", Uuid, "--", "--not-an-option"], "--not-an-option", "" },
         { "--logging", ["--logging", "--vm", Uuid, "img"], "img", "" },
     };
@@ -47,7 +54,11 @@ public sealed class ArgvParserTests
         { ["--vm"], "option --vm requires a value" },
         { ["--vm=", "x"], "--vm is required" },
         { ["--quiet=yes", "--vm", Uuid, "x"], "option --quiet takes no value" },
-        { ["--v=x", "--vm", Uuid, "x"], "option --v is ambiguous" },
+        { ["--quiet", "--vm", Uuid, "x", "--", "y"], "more than one image given" },
+        { ["--ver", "--vm", Uuid, "x"], "unknown option --ver" },
+        { ["--he", "--vm", Uuid, "x"], "unknown option --he" },
+        { ["--", "--vm", Uuid, "x"], "--vm is required" },
+        { ["--=x", "--vm", Uuid, "x"], "unknown option --" },
     };
 
     [Theory]
@@ -58,6 +69,14 @@ public sealed class ArgvParserTests
         Assert.StartsWith(message, error.Message);
     }
 
+    [Fact]
+    public void A_usage_error_detail_is_one_line_even_when_an_argument_has_a_newline()
+    {
+        var error = Assert.Throws<UsageException>(() => ArgvParser.Parse(["--vm", Uuid, "a\nb", "c\r"]));
+        Assert.Equal("more than one image given: a\\x0ab c\\x0d", error.Message);
+    }
+
+    // --help and --version are this project's additions, matched only in full.
     [Theory]
     [InlineData("--help", InvocationKind.Help)]
     [InlineData("-h", InvocationKind.Help)]

@@ -1,14 +1,11 @@
 using Eliloader.Boot;
-using Eliloader.Install;
+using static Eliloader.Tests.Unit.InstallRequestTests;
 
 namespace Eliloader.Tests.Unit;
 
 /// <summary>The spacing examples of protocol section 5, byte for byte.</summary>
 public sealed class KernelArgsTests
 {
-    private static InstallRequest Request(params (string Key, string Value)[] keys) =>
-        InstallRequest.FromOtherConfig(keys.ToDictionary(k => k.Key, k => k.Value));
-
     [Fact]
     public void Debianlike_old_caller_with_extra_args() =>
         Assert.Equal("-- quiet console=hvc0  ", KernelArgs.Build("-- quiet console=hvc0 ", "", Request()));
@@ -31,6 +28,16 @@ public sealed class KernelArgsTests
     public void Vnc_password_and_install_args_follow_in_order(string vnc) =>
         Assert.Equal("  vnc vncpassword=s3cret ks=http://k/ks.cfg",
             KernelArgs.Build("", "", Request(("install-vnc", vnc), ("install-vncpasswd", "s3cret"), ("install-args", "ks=http://k/ks.cfg"))));
+
+    // Python 2.x added " " + install-args whenever the key was present: (args "  ") for debianlike.
+    [Fact]
+    public void Empty_install_args_adds_its_space_as_in_python() =>
+        Assert.Equal("  ", KernelArgs.Build("", "", Request(("install-args", ""))));
+
+    // Python: "if vncpasswd:", so an empty password added nothing.
+    [Fact]
+    public void Empty_vnc_password_adds_nothing_as_in_python() =>
+        Assert.Equal(" ", KernelArgs.Build("", "", Request(("install-vncpasswd", ""))));
 
     [Fact]
     public void Vnc_false_adds_nothing() =>
