@@ -3,8 +3,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs fdisk xen-utils-4.17 gnupg gpgv debian-archive-keyring
 CACHE := .cache
+BOOKWORM_INRELEASE := /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
 DEBIAN12_TREE := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen
 DEBIAN12_IMAGES := $(CACHE)/mirrors/debian12/dists/bookworm/main/installer-amd64/current/images
@@ -21,6 +22,8 @@ setup:
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	@# The signature tests check the real Debian 12 InRelease that apt-get update leaves here.
+	@[ -f $(BOOKWORM_INRELEASE) ] || (echo "setup: apt-get update for $(BOOKWORM_INRELEASE)"; apt-get update -qq)
 	@# nginx is started by the tests and the demo with their own configuration, never as the system service.
 	@if command -v systemctl >/dev/null && systemctl is-active -q nginx 2>/dev/null; then systemctl stop nginx; fi
 
@@ -80,6 +83,7 @@ bench: setup publish fixtures
 	bench/first-boot.sh
 	bench/patch-initrd.sh
 	bench/many-boots.sh
+	bench/startup.sh
 
 clean:
 	rm -rf dist $(CACHE)/debian12-unpacked

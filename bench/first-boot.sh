@@ -3,7 +3,9 @@
 # initrd, served by nginx on 127.0.0.1) against curl fetching the same two files, in the
 # same run. Reports median wall times, their ratio, and eliloader's peak RSS, for three
 # cases: the image cache off, the cache empty before each run (download + keep), and the
-# cache warm (a conditional request, then a local copy).
+# cache warm (a conditional request, then a local copy). The mirror's Release is signed
+# (InRelease, a key made for the run) and signatures = require, so every boot checks the
+# whole chain: InRelease, the SHA256SUMS it lists, the files.
 # Goals (issue 2): at most 1.2 times curl; peak RSS under 40 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,12 +14,16 @@ runs=${RUNS:-9}
 
 make_work_dir bench
 
-start_mirror "$work" "$PWD/.cache/mirrors"
+signed_bookworm_mirror "$work"
+start_mirror "$work" "$work/mirrors"
 base="http://127.0.0.1:$MIRROR_PORT/debian12/dists/bookworm/main/installer-amd64/current/images/netboot/xen"
 
 bookworm_vms bench $((runs * 3)) >"$work/state.json"
 start_simulator "$work" "$work/state.json"
 write_config "$work"
+for conf in "$work/eliloader.conf" "$work/no-cache.conf"; do
+	printf 'signatures = require\nkeyring-dir = %s\n' "$work/keyrings" >>"$conf"
+done
 
 
 # Warm the page cache so both tools read the files from memory on the server side.

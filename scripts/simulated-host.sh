@@ -66,17 +66,40 @@ CONF
 	sed 's|^cache-dir = .*|cache-dir =|' "$1/eliloader.conf" >"$1/no-cache.conf"
 }
 
-# bookworm_vms PREFIX COUNT [XENSTORE-JSON] > state.json: COUNT VMs PREFIX-1.. made from a
-# Debian 12 template, installing from the mirror's /debian12/ (one VM per first boot:
-# a first boot hands its VM over to pygrub), and the xenstore entries given.
-bookworm_vms() {
+# signed_bookworm_mirror DIR: DIR/mirrors/debian12, the Debian 12 tree of .cache hard-linked,
+# with dists/bookworm/InRelease listing the installer's SHA256SUMS and MD5SUMS, signed by an
+# RSA 4096 key made now, as a real mirror carries it; the key in DIR/keyrings. Boots from it
+# go through the whole signature chain.
+signed_bookworm_mirror() {
+	local release="$1/mirrors/debian12/dists/bookworm" images=main/installer-amd64/current/images
+	mkdir -p "$1/mirrors" "$1/keyrings" && cp -al "$PWD/.cache/mirrors/debian12" "$1/mirrors/"
+	{
+		printf 'Origin: Debian\nCodename: bookworm\nSHA256:\n'
+		for f in $images/SHA256SUMS $images/MD5SUMS; do
+			printf ' %s %s %s\n' "$(sha256sum <"$release/$f" | cut -d' ' -f1)" "$(stat -c %s "$release/$f")" "$f"
+		done
+	} >"$release/Release"
+	mkdir -m 0700 "$1/gnupg"
+	gpg --homedir "$1/gnupg" --batch --passphrase '' --quick-gen-key 'eliloader bench <bench@example.org>' rsa4096 sign never 2>/dev/null
+	gpg --homedir "$1/gnupg" --batch --clearsign -o "$release/InRelease" "$release/Release" 2>/dev/null
+	gpg --homedir "$1/gnupg" --export >"$1/keyrings/bench.gpg"
+	gpgconf --homedir "$1/gnupg" --kill all
+}
+
+# debian_vms PREFIX COUNT RELEASE PATH [XENSTORE-JSON] > state.json: COUNT VMs PREFIX-1..
+# made from a Debian template of RELEASE, installing from the mirror's /PATH/ (one VM per
+# first boot: a first boot hands its VM over to pygrub), and the xenstore entries given.
+debian_vms() {
 	echo '{ "vms": ['
 	for i in $(seq "$2"); do
 		[ "$i" -gt 1 ] && echo ','
-		printf '{ "uuid": "%s-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "bookworm", "install-repository": "http://127.0.0.1:%d/debian12/" } }' "$1" "$i" "$MIRROR_PORT"
+		printf '{ "uuid": "%s-%d", "other_config": { "install-distro": "debianlike", "install-arch": "amd64", "debian-release": "%s", "install-repository": "http://127.0.0.1:%d/%s/" } }' "$1" "$i" "$3" "$MIRROR_PORT" "$4"
 	done
-	echo "], \"xenstore\": ${3:-{\}} }"
+	echo "], \"xenstore\": ${5:-{\}} }"
 }
+
+# bookworm_vms PREFIX COUNT [XENSTORE-JSON] > state.json: Debian 12 VMs installing from /debian12/.
+bookworm_vms() { debian_vms "$1" "$2" bookworm debian12 "${3:-}"; }
 
 # now: the time in seconds; median: the median of the numbers on stdin.
 now() { date +%s.%N; }

@@ -63,18 +63,23 @@ public sealed class Simulator : IDisposable
         {
             var (method, parameters) = XmlRpcCodec.ParseCall(body);
             string reply;
+            Fault? fault;
             lock (gate)
             {
                 var call = new RecordedCall(method, parameters.Select(XmlRpcCodec.Render).ToList());
                 calls.Add(call);
                 if (callsFile is not null)
                     File.AppendAllText(callsFile, JsonSerializer.Serialize(call) + "\n");
-                var fault = state.Faults.FirstOrDefault(f => f.Method == method && f.Times > 0);
+                fault = state.Faults.FirstOrDefault(f => f.Method == method && f.Times > 0);
                 if (fault is not null)
                     fault.Times--;
                 if (fault is { Drop: true })
                     return;
-                if (fault?.Error is { } error)
+                if (fault?.Raw is { } raw)
+                {
+                    reply = raw;
+                }
+                else if (fault?.Error is { } error)
                 {
                     reply = XmlRpcCodec.Failure(error, state.StringTags);
                 }
@@ -91,6 +96,11 @@ public sealed class Simulator : IDisposable
                     if (stateFile is not null)
                         state.Save(stateFile);
                 }
+            }
+            if (fault?.Raw is not null)
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(reply));
+                return;
             }
             var payload = Encoding.UTF8.GetBytes(reply);
             var head = $"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {payload.Length}\r\n\r\n";

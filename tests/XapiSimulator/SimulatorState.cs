@@ -42,13 +42,15 @@ public sealed class SimVbd
 
 /// <summary>
 /// Answers the next <see cref="Times"/> calls of <see cref="Method"/> with a Failure
-/// carrying <see cref="Error"/>, or, with <see cref="Drop"/>, closes the connection unanswered.
+/// carrying <see cref="Error"/>, or, with <see cref="Drop"/>, closes the connection unanswered,
+/// or, with <see cref="Raw"/>, sends those bytes as the whole HTTP answer and closes it.
 /// </summary>
 public sealed class Fault
 {
     [JsonPropertyName("method")] public string Method { get; set; } = "";
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("drop")] public bool Drop { get; set; }
+    [JsonPropertyName("raw")] public string? Raw { get; set; }
     [JsonPropertyName("times")] public int Times { get; set; } = 1;
 }
 

@@ -28,7 +28,7 @@ public sealed class VmApi(XenApiSession session, string vmReference)
     {
         var value = session.Call("VM.get_VBDs", Reference);
         if (value is not List<object> items)
-            throw new InvalidDataException($"XenAPI answered VM.get_VBDs with a {value.GetType().Name}, not an array");
+            throw new InvalidDataException($"XenAPI answered VM.get_VBDs with {XenApiSession.Kind(value)}, not an array");
         return items.Select(item => XenApiSession.AsString("VM.get_VBDs", item)).ToList();
     }
 
@@ -40,7 +40,7 @@ public sealed class VmApi(XenApiSession session, string vmReference)
     {
         var value = session.Call(method, Reference);
         if (value is not Dictionary<string, object> members)
-            throw new InvalidDataException($"XenAPI answered {method} with a {value.GetType().Name}, not a struct");
+            throw new InvalidDataException($"XenAPI answered {method} with {XenApiSession.Kind(value)}, not a struct");
         return members.ToDictionary(m => m.Key, m => XenApiSession.AsString(method, m.Value), StringComparer.Ordinal);
     }
 }

@@ -64,10 +64,29 @@ public sealed class XenApiSession : IDisposable
         if (status is "Success")
             return result.TryGetValue("Value", out var value) ? value : "";
         if (status is "Failure" && result.TryGetValue("ErrorDescription", out var description) && description is List<object> { Count: > 0 } items)
-            throw new XenApiFailure(items[0].ToString() ?? "", items.Skip(1).Select(p => p.ToString() ?? "").ToList());
-        throw new InvalidDataException($"XenAPI answered {method} with Status '{status}' and no usable ErrorDescription");
+        {
+            // A code and parameters are strings; anything else would reach the user as a .NET type name.
+            if (items.FirstOrDefault(item => item is not string) is { } odd)
+                throw new InvalidDataException($"XenAPI answered {method} with a Failure whose ErrorDescription holds {Kind(odd)} where a string belongs");
+            throw new XenApiFailure((string)items[0], items.Skip(1).Cast<string>().ToList());
+        }
+        throw new InvalidDataException($"XenAPI answered {method} with Status '{(status as string) ?? Kind(status)}' and no usable ErrorDescription");
     }
 
     internal static string AsString(string method, object value) =>
-        value as string ?? throw new InvalidDataException($"XenAPI answered {method} with a {value.GetType().Name}, not a string");
+        value as string ?? throw new InvalidDataException($"XenAPI answered {method} with {Kind(value)}, not a string");
+
+    /// <summary>An XML-RPC value's kind, as a person reading the error knows it.</summary>
+    internal static string Kind(object value) => value switch
+    {
+        Dictionary<string, object> => "a struct",
+        List<object> => "an array",
+        string => "a string",
+        bool => "a boolean",
+        int or long => "an integer",
+        double => "a double",
+        DateTime => "a dateTime",
+        byte[] => "base64 data",
+        _ => "a " + value.GetType().Name,
+    };
 }

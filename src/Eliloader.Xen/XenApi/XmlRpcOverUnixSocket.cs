@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using System.Xml;
 using Eliloader.Formats.XmlRpc;
 
 namespace Eliloader.Xen.XenApi;
@@ -36,7 +38,14 @@ public sealed class XmlRpcOverUnixSocket(IReadOnlyList<string> socketPaths, Time
         stream.Write(body);
         stream.Flush();
         var response = ReadHttpResponse(stream, method);
-        return XmlRpcReader.ReadResponse(new MemoryStream(response));
+        try
+        {
+            return XmlRpcReader.ReadResponse(new MemoryStream(response));
+        }
+        catch (Exception e) when (e is XmlException or FormatException or OverflowException or InvalidDataException)
+        {
+            throw new InvalidDataException($"xapi's answer to {method} is not a usable XML-RPC response: {e.Message}", e);
+        }
     }
 
     private static byte[] ReadHttpResponse(Stream stream, string method)
@@ -52,7 +61,7 @@ public sealed class XmlRpcOverUnixSocket(IReadOnlyList<string> socketPaths, Time
         {
             var colon = line.IndexOf(':');
             if (colon > 0 && line[..colon].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-                length = long.Parse(line[(colon + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                length = ContentLength(line[(colon + 1)..].Trim(), length, method);
             if (colon > 0 && line[..colon].Trim().Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
                 throw new IOException($"xapi answered {method} with an unsupported Transfer-Encoding");
         }
@@ -61,8 +70,10 @@ public sealed class XmlRpcOverUnixSocket(IReadOnlyList<string> socketPaths, Time
         if (length is { } exact)
         {
             var body = new byte[exact];
-            stream.ReadExactly(body);
-            return body;
+            var received = stream.ReadAtLeast(body, body.Length, throwOnEndOfStream: false);
+            return received == body.Length
+                ? body
+                : throw new IOException($"xapi's answer to {method} ended after {received} of the {exact} bytes its Content-Length announced");
         }
         var rest = new MemoryStream();
         var buffer = new byte[8192];
@@ -74,6 +85,16 @@ public sealed class XmlRpcOverUnixSocket(IReadOnlyList<string> socketPaths, Time
             rest.Write(buffer, 0, read);
         }
         return rest.ToArray();
+    }
+
+    /// <summary>A Content-Length that is a number of bytes, and the only one given.</summary>
+    private static long ContentLength(string value, long? earlier, string method)
+    {
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            throw new IOException($"xapi answered {method} with a malformed Content-Length '{value}'");
+        if (earlier is { } other && other != length)
+            throw new IOException($"xapi answered {method} with two Content-Lengths, {other} and {length}");
+        return length;
     }
 
     private static List<string> ReadHeaders(Stream stream, string method)

@@ -69,9 +69,10 @@ public sealed class CacheCopy : Stream
     {
         try
         {
-            file.Dispose();
+            file.Flush();
             if (!failed)
             {
+                // Committed while still open, so still locked: no other run takes it for abandoned.
                 slot.Commit(path, entry);
                 return true;
             }
@@ -79,6 +80,10 @@ public sealed class CacheCopy : Stream
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log($"cache: cannot keep {slot.Url}: {e.Message}");
+        }
+        finally
+        {
+            file.Dispose();
         }
         File.Delete(path);
         return false;

@@ -11,7 +11,8 @@ namespace Eliloader.Cache;
 /// </summary>
 public sealed partial class CacheLock : IDisposable
 {
-    private const int ReadWriteCreateCloseOnExec = 0x2 | 0x40 | 0x80000;
+    private const int ReadWriteCloseOnExec = 0x2 | 0x80000;
+    private const int ReadWriteCreateCloseOnExec = ReadWriteCloseOnExec | 0x40;
     private const int OwnerReadWrite = 0x180;
     private const int ExclusiveLock = 2;
     private const int NonBlocking = 4;
@@ -50,6 +51,34 @@ public sealed partial class CacheLock : IDisposable
         var error = Marshal.GetLastPInvokeError();
         handle.Dispose();
         return error == WouldBlock ? null : throw new IOException($"flock {path}: {Marshal.GetPInvokeErrorMessage(error)}");
+    }
+
+    /// <summary>
+    /// Locks a file this run is writing (a download's copy, an entry being written)
+    /// for as long as <paramref name="file"/> stays open, so that other runs can tell it
+    /// from one a killed run left behind. An IOException if someone holds it already.
+    /// </summary>
+    public static void HoldWhileOpen(FileStream file)
+    {
+        if (Flock(file.SafeFileHandle, ExclusiveLock | NonBlocking) != 0)
+            throw new IOException($"flock {file.Name}: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
+
+    /// <summary>
+    /// Deletes a temporary file of the cache if no live process holds it (see
+    /// <see cref="HoldWhileOpen"/>): the kernel let go of its lock when its writer died,
+    /// even of SIGKILL. Says whether it did.
+    /// </summary>
+    public static bool DeleteIfAbandoned(string path)
+    {
+        var descriptor = Open(path, ReadWriteCloseOnExec, 0);
+        if (descriptor < 0)
+            return false;
+        using var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+        if (Flock(handle, ExclusiveLock | NonBlocking) != 0)
+            return false;
+        File.Delete(path);
+        return true;
     }
 
     public void Dispose() => handle.Dispose();

@@ -3,8 +3,9 @@ namespace Eliloader.Cache;
 /// <summary>
 /// Keeps the cache within cache-max-size: entries least recently used go first, each
 /// only if no run holds its lock, and an object goes with the last entry naming it.
-/// Partial downloads a crashed run left behind, and objects no entry names, go once
-/// they are a day old (younger ones may belong to a run still committing).
+/// Temporary files of runs that died go at once (a live run holds its own locked);
+/// objects no entry names go once they are a day old (younger ones may belong to a run
+/// still committing).
 /// </summary>
 public static class CachePruner
 {
@@ -33,9 +34,10 @@ public static class CachePruner
 
     private static void RemoveAbandoned(ImageCache cache, Action<string> log)
     {
+        cache.RemoveAbandonedTemporaries();
         var named = cache.Entries().Select(e => e.Entry.Sha256).ToHashSet(StringComparer.Ordinal);
-        var abandoned = new DirectoryInfo(cache.EntriesDirectory).EnumerateFiles(".*")
-            .Concat(new DirectoryInfo(cache.ObjectsDirectory).EnumerateFiles().Where(file => !named.Contains(file.Name)));
+        var abandoned = new DirectoryInfo(cache.ObjectsDirectory).EnumerateFiles()
+            .Where(file => !file.Name.StartsWith('.') && !named.Contains(file.Name));
         foreach (var file in abandoned.Where(file => DateTime.UtcNow - file.LastWriteTimeUtc > AbandonedAfter))
         {
             file.Delete();

@@ -41,8 +41,29 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
         }
     }
 
-    /// <summary>A new object file beside the others; removed if the run fails before <see cref="Commit"/>.</summary>
-    public (string Path, FileStream Stream) NewObject() => ExclusiveFile.Create(cache.ObjectsDirectory, ".partial", cleanup);
+    /// <summary>
+    /// A new object file beside the others, locked while it is open; removed if the run
+    /// fails before <see cref="Commit"/>, and by the next run if this one is killed.
+    /// </summary>
+    public (string Path, FileStream Stream) NewObject() => Temporary(cache.ObjectsDirectory, ImageCache.PartialPrefix);
+
+    private (string Path, FileStream Stream) Temporary(string directory, string prefix)
+    {
+        var (path, stream) = ExclusiveFile.Create(directory, prefix, cleanup);
+        try
+        {
+            // Between the create and the lock another run may take the file for abandoned
+            // and delete it: the commit then fails and the file is simply not kept.
+            CacheLock.HoldWhileOpen(stream);
+            return (path, stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            File.Delete(path);
+            throw;
+        }
+    }
 
     public void Commit(string partial, CacheEntry entry)
     {
@@ -54,13 +75,15 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
         }
         var replaced = ImageCache.ReadEntry(cache.EntryPath(key));
         File.Move(partial, cache.ObjectPath(entry.Sha256), overwrite: true);
-        var (temporary, stream) = ExclusiveFile.Create(cache.EntriesDirectory, ".entry", cleanup);
+        var (temporary, stream) = Temporary(cache.EntriesDirectory, ImageCache.EntryPrefix);
         using (var writer = new StreamWriter(stream))
         {
             foreach (var line in entry.Lines())
                 writer.Write(line + "\n");
+            writer.Flush();
+            // Renamed while still open, so still locked: no other run takes it for abandoned.
+            File.Move(temporary, cache.EntryPath(key), overwrite: true);
         }
-        File.Move(temporary, cache.EntryPath(key), overwrite: true);
         log($"cache: kept {Url} as {entry.Sha256} ({entry.Length} bytes)");
         // The URL's earlier version goes unless another URL's entry still names it.
         if (replaced is not null && replaced.Sha256 != entry.Sha256)

@@ -14,6 +14,10 @@ namespace Eliloader.Cache;
 /// </summary>
 public sealed class ImageCache
 {
+    /// <summary>How the cache's temporary files start: a download's copy in objects/, an entry being written in entries/.</summary>
+    public const string PartialPrefix = ".partial";
+    public const string EntryPrefix = ".entry";
+
     private const int LockWaitStalls = 5;
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -89,7 +93,30 @@ public sealed class ImageCache
             log($"waiting for another eliloader fetching {url}");
             taken = CacheLock.Acquire(lockPath, lockWait);
         }
+        RemoveAbandonedTemporaries();
         return new CacheSlot(this, url, key, taken, cleanup, log);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of runs that died (SIGKILL, a crash, a power cut):
+    /// those no live process holds locked. Files of runs still working are left alone.
+    /// </summary>
+    public void RemoveAbandonedTemporaries()
+    {
+        var temporaries = new DirectoryInfo(ObjectsDirectory).EnumerateFiles(PartialPrefix + "-*")
+            .Concat(new DirectoryInfo(EntriesDirectory).EnumerateFiles(EntryPrefix + "-*"));
+        foreach (var file in temporaries)
+        {
+            try
+            {
+                if (CacheLock.DeleteIfAbandoned(file.FullName))
+                    log($"cache: removed {file.FullName}, left by a run that died");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log($"cache: cannot remove {file.FullName}: {e.Message}");
+            }
+        }
     }
 
     public string ObjectPath(string sha256) => Path.Combine(ObjectsDirectory, sha256);

@@ -16,7 +16,7 @@ public static class ArgvParser
     /// This project's additions for a person: matched only when written in full, so
     /// every prefix the Python loader accepted (--v for --vm) still means the same.
     /// </param>
-    private sealed record LongOption(string Name, bool TakesValue, bool FullNameOnly = false);
+    internal sealed record LongOption(string Name, bool TakesValue, bool FullNameOnly = false);
 
     private static readonly LongOption[] LongOptions =
     [
@@ -121,7 +121,7 @@ public static class ArgvParser
         return new Invocation(InvocationKind.Boot, vm, positionals[^1], callerArgs.ToString(), quiet, logging);
     }
 
-    private static LongOption Resolve(string typed)
+    internal static LongOption Resolve(string typed)
     {
         var exact = LongOptions.FirstOrDefault(o => o.Name == typed);
         if (exact is not null)

@@ -1,9 +1,11 @@
+using Eliloader.Commands;
+
 namespace Eliloader.CommandLine;
 
 /// <summary>What a person at the shell sees for --help.</summary>
 public static class HelpText
 {
-    public const string Text = """
+    private const string Template = """
         Usage: eliloader [-q] --vm <uuid> [--args=<a>] [--default_args=<a>] [--extra_args=<a>] <image>
 
         The bootloader XenServer, XCP and XCP-ng run in dom0 to install Linux PV guests.
@@ -23,12 +25,13 @@ public static class HelpText
           --version              the version
 
         Commands for administrators (each with --help):
-          eliloader diagnose     a dry run of a VM's first boot, naming what would fail
-          eliloader restart      a VM back to the start of its install
-          eliloader prefetch     a release's kernel and ramdisk into the image cache ahead of time
-          eliloader cache        list, verify or prune the image cache
+        {0}
 
         Configuration: /etc/eliloader.conf, or the file named by $ELILOADER_CONFIG.
         Exit status: 0 success, 1 an error the toolstack shows (on stderr), 2 usage, 3 pygrub failed.
         """;
+
+    /// <summary>The help, with one line for each of <see cref="AdminCommands.All"/>.</summary>
+    public static string Text =>
+        Template.Replace("{0}\n", string.Concat(AdminCommands.All.Select(c => $"  eliloader {c.Name,-13}{c.Summary}\n")));
 }

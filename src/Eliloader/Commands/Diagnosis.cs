@@ -91,7 +91,7 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
                 looked[url] = lookup;
                 Line("look", $"{url}: {(lookup.Exists ? "found" : "missing")} ({lookup.Answer})");
             });
-            var published = PublishedChecksums.For(repository, family, paths, log);
+            var published = PublishedChecksums.For(repository, family, request, paths, settings, log);
             FileFindings(repository, looked, published, paths.Kernel, limits.Kernel, "kernel");
             if (paths.Ramdisk is not null)
                 FileFindings(repository, looked, published, paths.Ramdisk, limits.Ramdisk, "ramdisk");
@@ -135,14 +135,30 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
         Line(what, $"{url}: {(length is { } bytes ? $"{bytes} bytes" : "size not announced")}, limit {limit}");
         if (length > limit)
             throw Limits.Exceeded(url, limit);
-        Line("checksum", published.For(path) is { } sum
-            ? $"{url}: {sum.Digest} published in {sum.ListUrl}"
-            : $"{url}: no checksum published");
+        var sum = published.For(path);
+        Line("checksum", sum is not null ? $"{url}: {sum.Digest} published in {sum.ListUrl}" : $"{url}: no checksum published");
+        SignatureFindings(url, sum?.Authentication);
         Line("cache", settings.CacheDir is null
             ? "off (cache-dir is empty): a boot downloads the file"
             : ImageCache.Peek(settings, url) is { } kept
                 ? $"{url}: kept since {kept.Fetched.UtcDateTime:yyyy-MM-dd HH:mm}Z ({kept.Length} bytes); a boot revalidates it and copies it if it is current"
                 : $"{url}: not kept; a boot downloads it and keeps it in {settings.CacheDir}");
+    }
+
+    /// <summary>The signature chain that vouches for a file's checksum: each signature's key, user ID, keyring file and verdict.</summary>
+    private void SignatureFindings(string url, Authentication? how)
+    {
+        if (how is not { Verified: true })
+        {
+            Line("signature", $"{url}: not authenticated ({how?.Chain ?? "no checksum list names it"}); " + (settings.Signatures == SignaturesSetting.Off
+                ? "signatures = off"
+                : "signatures = verify: a boot installs it with a warning in syslog"));
+            return;
+        }
+        foreach (var check in how.Signatures ?? [])
+            Line("signature", $"{how.SignedFile}: {check.Signer}{(check.Fingerprint is { } f ? $", fingerprint {f}" : "")}"
+                + $"{(check.Keyring is { } k ? $", keyring {k}" : "")}, made {check.Created:yyyy-MM-dd HH:mm}Z with {check.Hash}: {(check.Counts ? "valid" : "not counted")}, {check.Reason}");
+        Line("chain", $"{how.Chain}; the checksum list vouches for {url}");
     }
 
     /// <summary>--fetch: both files downloaded into a scratch directory (removed with the run's cleanup), checked, and the ramdisk's MD5 looked up in the maps.</summary>

@@ -1,4 +1,3 @@
-using Eliloader.CommandLine;
 using Eliloader.Configuration;
 using Eliloader.Errors;
 using Eliloader.Install;
@@ -15,38 +14,6 @@ namespace Eliloader.Commands;
 /// </summary>
 public sealed class Restart(Settings settings, TextWriter output, Action<string> log)
 {
-    public const string Usage = """
-        Usage: eliloader restart --vm <uuid> [--distro rhlike|sleslike|debianlike|pygrub]
-
-        Puts a VM back to the start of its install: PV-bootloader = eliloader,
-        PV-bootloader-args cleared, install-round reset, install-distro and the platform
-        size keys as they were when the install began (from the record eliloader kept,
-        or install-distro from --distro). Prints every change it makes.
-        """;
-
-    public static (string Vm, string? Distro, bool Help) Parse(IReadOnlyList<string> args)
-    {
-        string? vm = null, distro = null;
-        var options = new OptionReader(args, "restart");
-        while (options.Next())
-        {
-            switch (options.Current)
-            {
-                case "--help" or "-h":
-                    return ("", null, true);
-                case "--vm":
-                    vm = options.Value();
-                    break;
-                case "--distro":
-                    distro = options.Value();
-                    break;
-                default:
-                    throw options.Unknown();
-            }
-        }
-        return (vm ?? throw new UsageException("restart needs --vm"), distro, false);
-    }
-
     public void Run(string uuid, string? distro)
     {
         var recordPath = InstallRecord.PathFor(settings.StateDir, uuid);

@@ -22,6 +22,18 @@ public enum PatchedInitrdCompressionSetting
     Gzip,
 }
 
+public enum SignaturesSetting
+{
+    /// <summary>A signature a tree publishes is checked and must hold; an unsigned tree installs with a warning.</summary>
+    Verify,
+
+    /// <summary>Only trees whose signature chain reaches the boot files install.</summary>
+    Require,
+
+    /// <summary>No signature is looked for; published checksums are still checked.</summary>
+    Off,
+}
+
 public enum ErrorFormatSetting
 {
     Auto,
@@ -40,8 +52,16 @@ public sealed record Settings
     public string BootDir { get; init; } = "/var/run/xend/boot";
     public IReadOnlyList<string> XapiSocket { get; init; } = ["/var/lib/xcp/xapi", "/var/xapi/xapi"];
     public IReadOnlyList<string> XenstoreSocket { get; init; } = DefaultXenstoreSockets();
-    public string SyslogSocket { get; init; } = "/dev/log";
+    public const string DefaultSyslogSocket = "/dev/log";
+
+    public string SyslogSocket { get; init; } = DefaultSyslogSocket;
     public string Pygrub { get; init; } = "/usr/bin/pygrub";
+
+    /// <summary>Where pygrub writes the kernel and ramdisk it extracts (its --output-directory default).</summary>
+    public string PygrubDir { get; init; } = "/var/run/xen/pygrub";
+
+    /// <summary>Seconds one pygrub run may take, from its start to the end of its output.</summary>
+    public int PygrubTimeout { get; init; } = 300;
     public string Mount { get; init; } = "/bin/mount";
     public string Umount { get; init; } = "/bin/umount";
 
@@ -77,6 +97,20 @@ public sealed record Settings
 
     /// <summary>Seconds a download may go without receiving a byte.</summary>
     public int DownloadTimeout { get; init; } = 60;
+
+    /// <summary>Bytes per second a download must average over download-timeout seconds; 0 turns the floor off.</summary>
+    public long DownloadMinRate { get; init; } = 1024;
+
+    public SignaturesSetting Signatures { get; init; } = SignaturesSetting.Verify;
+
+    /// <summary>Where the OpenPGP public keys (.gpg binary, .asc armored) that sign install trees are kept.</summary>
+    public string KeyringDir { get; init; } = "/etc/eliloader/keyrings";
+
+    /// <summary>
+    /// SHA-1 signatures made before this moment count (archived releases were signed with
+    /// SHA-1 long before collisions could be prepared for them); null: SHA-1 never counts.
+    /// </summary>
+    public DateTime? Sha1SignaturesBefore { get; init; } = new DateTime(2017, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private static IReadOnlyList<string> DefaultXenstoreSockets()
     {

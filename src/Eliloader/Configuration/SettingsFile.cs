@@ -13,6 +13,9 @@ public static class SettingsFile
     public const string DefaultPath = "/etc/eliloader.conf";
     public const string PathVariable = "ELILOADER_CONFIG";
 
+    /// <summary>The longest timeout, a day: timers take at most 2^31 milliseconds, and no mirror or pygrub deserves more.</summary>
+    private const int MaxSeconds = 86400;
+
     private delegate Settings Apply(Settings settings, string value);
 
     private static readonly Dictionary<string, Apply> Keys = new(StringComparer.Ordinal)
@@ -24,6 +27,8 @@ public static class SettingsFile
         ["xenstore-socket"] = (s, v) => s with { XenstoreSocket = PathList(v) },
         ["syslog-socket"] = (s, v) => s with { SyslogSocket = AbsolutePath(v) },
         ["pygrub"] = (s, v) => s with { Pygrub = AbsolutePath(v) },
+        ["pygrub-dir"] = (s, v) => s with { PygrubDir = AbsolutePath(v) },
+        ["pygrub-timeout"] = (s, v) => s with { PygrubTimeout = PositiveInteger(v, MaxSeconds) },
         ["mount"] = (s, v) => s with { Mount = AbsolutePath(v) },
         ["umount"] = (s, v) => s with { Umount = AbsolutePath(v) },
         ["temp-dir"] = (s, v) => s with { TempDir = AbsolutePath(v) },
@@ -33,9 +38,13 @@ public static class SettingsFile
         ["patched-initrd-compression"] = (s, v) => s with { PatchedInitrdCompression = Choice(v, PatchedInitrdCompressionSetting.None, PatchedInitrdCompressionSetting.Gzip) },
         ["toolstack-binaries"] = (s, v) => s with { ToolstackBinaries = PathList(v) },
         ["ca-bundle"] = (s, v) => s with { CaBundle = PathList(v) },
-        ["download-timeout"] = (s, v) => s with { DownloadTimeout = PositiveInteger(v) },
+        ["download-timeout"] = (s, v) => s with { DownloadTimeout = PositiveInteger(v, MaxSeconds) },
+        ["download-min-rate"] = (s, v) => s with { DownloadMinRate = ByteCount(v) },
         ["cache-dir"] = (s, v) => s with { CacheDir = v.Length == 0 ? null : AbsolutePath(v) },
         ["cache-max-size"] = (s, v) => s with { CacheMaxSize = ByteCount(v) },
+        ["signatures"] = (s, v) => s with { Signatures = Choice(v, SignaturesSetting.Verify, SignaturesSetting.Require, SignaturesSetting.Off) },
+        ["keyring-dir"] = (s, v) => s with { KeyringDir = AbsolutePath(v) },
+        ["sha1-signatures-before"] = (s, v) => s with { Sha1SignaturesBefore = DateOrNever(v) },
     };
 
     public static IEnumerable<string> KnownKeys => Keys.Keys;
@@ -44,10 +53,23 @@ public static class SettingsFile
     {
         var path = Environment.GetEnvironmentVariable(PathVariable);
         if (string.IsNullOrEmpty(path))
-            return File.Exists(DefaultPath) ? Parse(DefaultPath, File.ReadAllLines(DefaultPath)) : new Settings();
+            return File.Exists(DefaultPath) ? Parse(DefaultPath, Read(DefaultPath)) : new Settings();
         if (!File.Exists(path))
             throw Invalid(path, $"the configuration file named by {PathVariable} does not exist");
-        return Parse(path, File.ReadAllLines(path));
+        return Parse(path, Read(path));
+    }
+
+    /// <summary>The file's lines; one that cannot be read (a person without the rights to it, say) is an error naming it.</summary>
+    private static string[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Invalid(path, $"cannot be read: {e.Message}");
+        }
     }
 
     public static Settings Parse(string path, IReadOnlyList<string> lines)
@@ -108,6 +130,13 @@ public static class SettingsFile
         return paths.Select(AbsolutePath).ToList();
     }
 
+    /// <summary>A day (YYYY-MM-DD, midnight UTC), or "never".</summary>
+    private static DateTime? DateOrNever(string value) =>
+        value == "never" ? null
+        : DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var day)
+            ? day
+            : throw new FormatException($"'{value}' is neither a date (YYYY-MM-DD) nor 'never'");
+
     /// <summary>Bytes, or with a K, M, G or T suffix (powers of 1024).</summary>
     public static long ByteCount(string value)
     {
@@ -118,8 +147,8 @@ public static class SettingsFile
             : throw new FormatException($"'{value}' is not a size in bytes (a whole number, optionally followed by K, M, G or T)");
     }
 
-    private static int PositiveInteger(string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+    private static int PositiveInteger(string value, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 && number <= max
             ? number
-            : throw new FormatException($"'{value}' is not a positive whole number");
+            : throw new FormatException($"'{value}' is not a whole number from 1 to {max}");
 }

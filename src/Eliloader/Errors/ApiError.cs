@@ -12,12 +12,14 @@ public sealed class ApiError(string code, params string[] parameters)
 
     /// <summary>
     /// What the caller is told of a failure: an API error as it is, a XenAPI failure with
-    /// its own code and parameters, anything else as an internal error with its message.
+    /// its own code and parameters, pygrub output refused as the guest's fault, anything
+    /// else as an internal error with its message.
     /// </summary>
     public static ApiError From(Exception failure) => failure switch
     {
         ApiError api => api,
         Xen.XenApi.XenApiFailure xenApi => new(xenApi.Code, [.. xenApi.Parameters]),
+        Xen.Pygrub.PygrubOutputRefused refused => new(InvalidSource, refused.Message),
         _ => new(InternalError, failure.Message),
     };
 

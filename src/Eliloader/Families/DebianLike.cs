@@ -38,16 +38,25 @@ public sealed partial class DebianLike : DistroFamily
 
     /// <summary>
     /// An installer tree publishes SHA256SUMS (and, up to squeeze, only MD5SUMS) in its
-    /// images/ directory; a CD publishes sha256sum.txt and md5sum.txt at its root.
+    /// images/ directory, and the release's Release file (InRelease, or Release with
+    /// Release.gpg) lists their digests: the release directory is the one above the
+    /// component that holds installer-&lt;arch&gt;/, for a URL inside dists/&lt;release&gt;/ too.
+    /// A CD publishes sha256sum.txt and md5sum.txt at its root; its Release is
+    /// dists/&lt;codename&gt;/ on the medium, where the medium carries one.
     /// </summary>
-    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located)
+    public override IEnumerable<ChecksumList> ChecksumLists(InstallRequest request, BootFilePaths located)
     {
         var parts = located.Kernel.Split('/');
         var images = Array.FindLastIndex(parts, part => part is "images" or "legacy-images");
         if (images < 0)
-            return [new SumsFile("sha256sum.txt", Digest.Sha256), new SumsFile("md5sum.txt", Digest.Md5)];
+        {
+            var medium = new ReleaseFileAuthority($"dists/{request.DebianRelease}/");
+            return [new SumsFile("sha256sum.txt", Digest.Sha256) { Authority = medium }, new SumsFile("md5sum.txt", Digest.Md5) { Authority = medium }];
+        }
         var directory = string.Join('/', parts[..(images + 1)]) + "/";
-        return [new SumsFile(directory + "SHA256SUMS", Digest.Sha256), new SumsFile(directory + "MD5SUMS", Digest.Md5)];
+        var installer = Array.FindLastIndex(parts, images, part => part.StartsWith("installer-", StringComparison.Ordinal));
+        var release = new ReleaseFileAuthority(installer > 0 ? string.Concat(parts[..(installer - 1)].Select(part => part + "/")) : "");
+        return [new SumsFile(directory + "SHA256SUMS", Digest.Sha256) { Authority = release }, new SumsFile(directory + "MD5SUMS", Digest.Md5) { Authority = release }];
     }
 
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) => "";

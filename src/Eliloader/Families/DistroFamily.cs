@@ -34,8 +34,8 @@ public abstract class DistroFamily
     /// <summary>The family's part of the kernel command line (protocol section 5), spacing included.</summary>
     public abstract string ExtraArgs(InstallRequest request, RepositoryLocation location);
 
-    /// <summary>Where the tree publishes digests of the located files, most trusted first; none by default.</summary>
-    public virtual IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [];
+    /// <summary>Where the tree publishes digests of the located files, most trusted first, each with what signs it; none by default.</summary>
+    public virtual IEnumerable<ChecksumList> ChecksumLists(InstallRequest request, BootFilePaths located) => [];
 
     /// <summary>
     /// A round before the first or beyond the family's last is UNSUPPORTED_INSTALL_METHOD.
@@ -57,7 +57,7 @@ public abstract class DistroFamily
     /// Round 2: the arguments pygrub needs to boot the installed system, which are also
     /// saved as PV-bootloader-args. Empty when pygrub copes on its own.
     /// </summary>
-    public virtual IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image) => [];
+    public virtual IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image, Action<string> log) => [];
 
     /// <param name="observe">Told of every file looked for (its URL) and what looking found, for diagnosis.</param>
     public BootFilePaths Locate(InstallRequest request, RepositoryLocation location, IRepository repository, Action<string, Lookup>? observe = null)

@@ -32,26 +32,40 @@ public sealed partial class RhLike : DistroFamily
             yield return named;
     }
 
-    /// <summary>Trees from RHEL 6 on list their images' digests in .treeinfo [checksums].</summary>
-    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) =>
-        TreeInfoNames.Select(name => new TreeInfoChecksums(name));
+    /// <summary>
+    /// Trees from RHEL 6 on list their images' digests in .treeinfo [checksums]. Red Hat
+    /// signs nothing above its packages, so the list stays unauthenticated, and says so.
+    /// </summary>
+    public override IEnumerable<ChecksumList> ChecksumLists(InstallRequest request, BootFilePaths located) =>
+        TreeInfoNames.Select(name => new TreeInfoChecksums(name) { Authority = Unsigned });
+
+    private static readonly NoAuthority Unsigned = new("Red Hat trees sign nothing above their packages: .treeinfo is not authenticated");
 
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) =>
         location.Kind == RepositoryKind.Cdrom ? "" : "method=" + location.Url;
 
-    public override IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image)
+    /// <summary>
+    /// Oracle Linux lists its el5uek kernels first: boot the first listed entry that is
+    /// neither one of them nor a chainloader. The listing runs with -n, so pygrub
+    /// copies nothing out (without it, it leaves two empty files in its directory).
+    /// </summary>
+    public override IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image, Action<string> log)
     {
-        var listing = pygrub.Run("-q", "-l", image);
-        if (listing.ExitCode != 0)
-            throw PygrubRunner.Failed(listing);
-        var titles = PygrubListing.Titles(listing.Stdout);
-        if (!titles.Any(t => UekTitle().IsMatch(t)))
+        var result = pygrub.Run("-q", "-n", "-l", image);
+        if (result.ExitCode != 0)
+            throw PygrubRunner.Failed(result);
+        var listing = PygrubListing.Read(result.Stdout);
+        if (listing.StoppedAt is { } stop)
+            log($"pygrub's listing stopped at {stop}; entries after it are not seen");
+        if (!listing.Entries.Any(e => UekTitle().IsMatch(e.Title)))
             return [];
-        var entry = titles.FindIndex(t => !UekTitle().IsMatch(t));
-        if (entry < 0)
-            throw new ApiError(ApiError.InvalidSource,
-                $"Every boot entry of the installed system is an Oracle el5uek kernel, which cannot boot as a PV guest: {string.Join("; ", titles)}.");
-        return ["--entry", entry.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var entry = listing.Entries.ToList().FindIndex(e => e.HasKernel && !UekTitle().IsMatch(e.Title));
+        if (entry >= 0)
+            return ["--entry", entry.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var titles = string.Join("; ", listing.Entries.Select(e => e.Title));
+        throw new ApiError(ApiError.InvalidSource, listing.StoppedAt is { } at
+            ? $"pygrub's listing of the installed system stopped at {at}, and every entry up to it is an Oracle el5uek kernel, which cannot boot as a PV guest, or has no kernel: {titles}."
+            : $"Every boot entry of the installed system is an Oracle el5uek kernel, which cannot boot as a PV guest: {titles}.");
     }
 
     private static BootFilePaths? FromTreeInfo(IRepository repository)

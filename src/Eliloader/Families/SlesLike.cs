@@ -27,16 +27,21 @@ public sealed class SlesLike : DistroFamily
     public override string ExtraArgs(InstallRequest request, RepositoryLocation location) =>
         location.Kind == RepositoryKind.Cdrom ? " install=hd" : " install=" + location.Url;
 
-    /// <summary>The medium's content file lists its boot files' digests (HASH lines).</summary>
-    public override IEnumerable<ChecksumList> ChecksumLists(BootFilePaths located) => [new SuseContentFile("content")];
+    /// <summary>
+    /// The medium's content file lists its boot files' digests (HASH lines) and is signed
+    /// by content.asc, checked with the administrator's keys: the medium's own content.key
+    /// is never trusted on its own say-so.
+    /// </summary>
+    public override IEnumerable<ChecksumList> ChecksumLists(InstallRequest request, BootFilePaths located) =>
+        [new SuseContentFile("content") { Authority = new DetachedSignatureAuthority("content.asc") }];
 
     public override string MissingFileMessage(string url) =>
         $"The repository specified did not contain a required file, {url}.";
 
-    public override IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image)
+    public override IReadOnlyList<string> SecondRoundPygrubArgs(PygrubRunner pygrub, InstallRequest request, string image, Action<string> log)
     {
         var plain = pygrub.Run("-q", "-n", image);
-        if (plain.ExitCode > 1)
+        if (PygrubRunner.HasFailed(plain))
             throw PygrubRunner.Failed(plain);
         if (plain.ExitCode == 0)
             return [];
@@ -45,7 +50,7 @@ public sealed class SlesLike : DistroFamily
         {
             string[] choice = ["--kernel", $"{prefix}vmlinuz-{flavour}", "--ramdisk", $"{prefix}initrd-{flavour}"];
             var probe = pygrub.Run(["-n", .. choice, image]);
-            if (probe.ExitCode > 1)
+            if (PygrubRunner.HasFailed(probe))
                 throw PygrubRunner.Failed(probe);
             if (probe.ExitCode == 0)
                 return choice;

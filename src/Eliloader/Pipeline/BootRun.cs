@@ -16,8 +16,6 @@ namespace Eliloader.Pipeline;
 /// </summary>
 public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string> log)
 {
-    private static readonly TimeSpan PygrubTimeout = TimeSpan.FromSeconds(300);
-
     public BootOutcome Run(Invocation invocation, IReadOnlyList<string> argv, IBootConfigWriter writer)
     {
         try
@@ -30,7 +28,7 @@ public sealed class BootRun(Settings settings, RunCleanup cleanup, Action<string
             var request = InstallRequest.FromOtherConfig(otherConfig);
             var family = DistroFamilies.Find(request.Distro);
             family.CheckRound(request.Round);
-            var pygrub = new PygrubRunner(settings.Pygrub, writer is SimpleWriter, PygrubTimeout, log);
+            var pygrub = new PygrubRunner(settings.Pygrub, writer is SimpleWriter, TimeSpan.FromSeconds(settings.PygrubTimeout), log);
             var call = new Call(invocation, argv);
             if (request.Round == 1)
                 return new PrintBootConfig(new FirstBoot(settings, cleanup, log).Run(vm, call, request, family, writer, pygrub));

@@ -26,7 +26,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         var location = RepositoryLocation.Parse(request.Repository);
         var limits = LimitsReader.Read(settings, call.VmUuid, log);
         var (kernel, ramdisk) = family is PygrubFamily && location.Kind == RepositoryKind.Cdrom
-            ? new PygrubMedium(pygrub, cleanup, log).BootFiles(call.Argv, limits)
+            ? new PygrubMedium(pygrub, new PygrubFiles(settings.PygrubDir, settings.BootDir, cleanup), log).BootFiles(call.PygrubArgv, limits)
             : Fetch(call.Image, request, family, location, limits);
         var args = KernelArgs.Build(call.Invocation.CallerArgs, family.ExtraArgs(request, location), request);
         var output = writer.Write(new BootConfig(kernel, ramdisk, args));
@@ -48,7 +48,7 @@ public sealed class FirstBoot(Settings settings, RunCleanup cleanup, Action<stri
         var bootDir = new BootDirectory(settings.BootDir, cleanup, log);
         var fetcher = new BootFileFetcher(bootDir, ImageCache.Open(settings, cleanup, log), NoProgress.Instance, log);
         // The MD5 is only worth taking when some map could name the ramdisk.
-        var published = PublishedChecksums.For(repository, family, paths, log);
+        var published = PublishedChecksums.For(repository, family, request, paths, settings, log);
         var (kernel, ramdisk) = InstallerFiles.Fetch(repository, family, paths, published, limits, fetcher, ramdiskMd5: maps.Count > 0);
         return ramdisk?.Md5 is not { } digest
             ? (kernel.Path, ramdisk?.Path)

@@ -6,7 +6,8 @@ namespace Eliloader.Repositories;
 
 /// <summary>
 /// An install tree on an FTP server: anonymous login (or the URL's user and
-/// password), binary mode, SIZE for existence and length, MDTM for the version, passive RETR streamed.
+/// password), binary mode, SIZE for existence and length, MDTM for the version, passive
+/// RETR streamed under the stall timeout and the floor on the rate.
 /// The passive address the server names is ignored in favour of the control
 /// connection's, so a hostile server cannot point the data connection elsewhere.
 /// </summary>
@@ -15,11 +16,13 @@ public sealed partial class FtpRepository : IRepository
     private readonly Uri baseUri;
     private readonly string baseUrl;
     private readonly TimeSpan timeout;
+    private readonly TransferFloor floor;
     private readonly Action<string> log;
     private FtpControl? control;
 
-    public FtpRepository(string baseUrl, TimeSpan timeout, Action<string> log)
+    public FtpRepository(string baseUrl, TimeSpan timeout, TransferFloor floor, Action<string> log)
     {
+        this.floor = floor;
         this.baseUrl = baseUrl;
         baseUri = new Uri(baseUrl);
         this.timeout = timeout;
@@ -74,7 +77,7 @@ public sealed partial class FtpRepository : IRepository
                 throw new SourceUnavailableException(url, retrieve.Text);
             }
             log($"FTP RETR {url}: {retrieve.Text}, size {length?.ToString(CultureInfo.InvariantCulture) ?? "not given"}");
-            return new RemoteFile(url, length, new FtpDataStream(data, session, timeout, url), validators);
+            return new RemoteFile(url, length, floor.Guard(new FtpDataStream(data, session, timeout, url), url), validators);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {

@@ -19,11 +19,11 @@ public static class RepositoryFactory
                     throw new ApiError(ApiError.InvalidSource, $"'{location.Url}' is not a valid http or https URL.");
                 if (request.Proxy is { } proxy && !Uri.TryCreate(proxy, UriKind.Absolute, out _))
                     throw new ApiError(ApiError.InvalidSource, $"other-config:{OtherConfigKeys.InstallProxy} '{proxy}' is not a valid proxy URL.");
-                return new HttpRepository(location.Url, request.Proxy, TimeSpan.FromSeconds(settings.DownloadTimeout), settings.CaBundle, log);
+                return new HttpRepository(location.Url, request.Proxy, TimeSpan.FromSeconds(settings.DownloadTimeout), TransferFloor.From(settings), settings.CaBundle, log);
             case RepositoryKind.Ftp:
                 if (!Uri.TryCreate(location.Url, UriKind.Absolute, out var ftp) || ftp.Scheme != "ftp")
                     throw new ApiError(ApiError.InvalidSource, $"'{location.Url}' is not a valid ftp URL.");
-                return new FtpRepository(location.Url, TimeSpan.FromSeconds(settings.DownloadTimeout), log);
+                return new FtpRepository(location.Url, TimeSpan.FromSeconds(settings.DownloadTimeout), TransferFloor.From(settings), log);
             case RepositoryKind.Nfs:
                 return NfsRepository.Open(request.Repository!, location.Url, settings, cleanup, log);
             default: // RepositoryKind.Cdrom

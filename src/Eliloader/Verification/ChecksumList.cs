@@ -13,6 +13,9 @@ public abstract record ChecksumList(string Path)
 {
     public const int MaxBytes = 1 << 20;
 
+    /// <summary>What vouches for the list itself; by default nothing does.</summary>
+    public ListAuthority Authority { get; init; } = new NoAuthority("nothing in the tree signs it");
+
     public abstract IEnumerable<(string TreePath, Digest Digest)> Read(Stream content);
 
     protected string Directory => Path.Contains('/') ? Path[..(Path.LastIndexOf('/') + 1)] : "";

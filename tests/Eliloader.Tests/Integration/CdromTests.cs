@@ -114,51 +114,5 @@ public sealed class CdromTests : IDisposable
         Assert.Equal($"RuntimeError: INVALID_SOURCE\ncdrom repo {bogus}: not an ISO 9660 image: no volume descriptor at sector 16\n", result.Stderr);
     }
 
-    private StandInPygrub PygrubPrinting(string output) =>
-        new(host.Directory, $"printf '{output.Replace("\n", "\\n")}'");
-
-    [Fact]
-    public void Pygrub_family_medium_hands_on_pygrubs_kernel_and_ramdisk_but_not_its_args()
-    {
-        var kernel = Path.Combine(host.Directory, "boot_kernel.abc");
-        var ramdisk = Path.Combine(host.Directory, "boot_ramdisk.def");
-        File.WriteAllText(kernel, "k");
-        File.WriteAllText(ramdisk, "r");
-        var pygrub = PygrubPrinting($"kernel {kernel}\nramdisk {ramdisk}\nargs console=evil\n\n");
-        host.Config["pygrub"] = pygrub.Path;
-        var result = Install("/dev/xvdd", ("install-distro", "pygrub"));
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Equal($"linux (kernel {kernel})(ramdisk {ramdisk})(args \" \")\n", result.Stdout);
-        Assert.Equal([$"--output-format=simple|-q|--vm|{Scenario.VmUuid}|/dev/xvdd"], pygrub.Calls);
-        AssertDiskBootsNext();
-        Assert.Equal("pygrub", host.Vm.PvBootloader);
-    }
-
-    [Theory]
-    [InlineData("kernel /k\nkernel /k2\n", "pygrub printed 'kernel' twice.")]
-    [InlineData("kernel /k\nbootloader evil\n", "pygrub printed an unknown key: 'bootloader evil'.")]
-    [InlineData("kernel\n", "pygrub printed a line without a value: 'kernel'.")]
-    [InlineData("ramdisk /r\n", "pygrub found no kernel on the medium.")]
-    [InlineData("kernel ../../etc/shadow\n", "pygrub named the kernel '../../etc/shadow', which is not an absolute path.")]
-    public void Pygrub_output_from_a_medium_is_read_strictly(string output, string message)
-    {
-        host.Config["pygrub"] = PygrubPrinting(output).Path;
-        var result = Install("/dev/xvdd", ("install-distro", "pygrub"));
-        Assert.Equal($"RuntimeError: INVALID_SOURCE\n{message}\n", result.Stderr);
-        Assert.Equal("eliloader", host.Vm.PvBootloader);
-    }
-
-    [Fact]
-    public void Pygrubs_files_are_removed_when_the_boot_fails_later()
-    {
-        var kernel = Path.Combine(host.Directory, "boot_kernel.abc");
-        File.WriteAllBytes(kernel, new byte[5000]);
-        host.Config["pygrub"] = PygrubPrinting($"kernel {kernel}\n").Path;
-        host.State.Xenstore["/mh/limits/pv-kernel-max-size"] = "4096";
-        var result = Install("/dev/xvdd", ("install-distro", "pygrub"));
-        Assert.Equal($"RuntimeError: LIMITS\nFile '{kernel}' exceeds limit of 4096 bytes\n", result.Stderr);
-        Assert.False(File.Exists(kernel));
-    }
-
     public void Dispose() => host.Dispose();
 }

@@ -202,11 +202,14 @@ public sealed class FirstBootTests(NginxMirror mirror) : IDisposable
         AssertFilesAre(kernel, ramdisk, Path.Combine(RepoPaths.Mirrors, SqueezeAmd64));
         var images = mirror.HttpUrl + "debian/dists/squeeze/main/installer-amd64/current/images/";
         var url = images + "netboot/xen/";
-        // squeeze publishes MD5SUMS only: SHA256SUMS is looked for first.
+        var release = mirror.HttpUrl + "debian/dists/squeeze/";
+        // squeeze publishes MD5SUMS only: SHA256SUMS is looked for first; then the
+        // release's signed Release file, which this recorded tree does not carry.
         Assert.Equal(
             [
                 $"HEAD {url}vmlinuz HTTP/1.1", $"HEAD {url}initrd.gz HTTP/1.1",
                 $"HEAD {images}SHA256SUMS HTTP/1.1", $"HEAD {images}MD5SUMS HTTP/1.1", $"GET {images}MD5SUMS HTTP/1.1",
+                $"HEAD {release}InRelease HTTP/1.1", $"HEAD {release}Release HTTP/1.1",
                 $"GET {url}vmlinuz HTTP/1.1", $"GET {url}initrd.gz HTTP/1.1",
             ],
             proxy.Requests);

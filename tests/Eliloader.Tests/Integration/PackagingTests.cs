@@ -29,6 +29,46 @@ public sealed partial class PackagingTests : IDisposable
         return result;
     }
 
+    /// <summary>How long dpkg waits for another process's lock: an apt run of someone else on this machine ends within it.</summary>
+    private static readonly TimeSpan DpkgLockWait = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// dpkg, once it can have its lock: another process's apt or dpkg on the same machine
+    /// is waited for, up to <paramref name="bound"/>, and only then is the test failed,
+    /// naming the lock's holder.
+    /// </summary>
+    private static ProcessResult Dpkg(TimeSpan bound, params string[] args)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (true)
+        {
+            var result = ProcessRunner.Run("dpkg", args);
+            var locked = result.Stderr.Contains("lock was locked by another process") || result.Stderr.Contains("database is locked by another process");
+            if (!locked)
+            {
+                Assert.True(result.ExitCode == 0, $"dpkg {string.Join(" ", args)}: {result.Stderr}{result.Stdout}");
+                return result;
+            }
+            if (DateTime.UtcNow >= deadline)
+                Assert.Fail($"dpkg {string.Join(" ", args)}: its lock stayed held for {bound.TotalSeconds:0} seconds by {DpkgLockHolders()}");
+            Thread.Sleep(500);
+        }
+    }
+
+    private static ProcessResult Dpkg(params string[] args) => Dpkg(DpkgLockWait, args);
+
+    /// <summary>The processes holding dpkg's locks, as lslocks names them.</summary>
+    private static string DpkgLockHolders()
+    {
+        var holders = ProcessRunner.Run("lslocks", ["--noheadings", "--raw", "--output", "COMMAND,PID,PATH"]).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line.Contains("/var/lib/dpkg/lock"))
+            .Select(line => line.Split(' ') is [var command, var pid, ..] ? $"{command} (pid {pid})" : line)
+            .Distinct()
+            .ToList();
+        return holders.Count > 0 ? string.Join(", ", holders) : "a process lslocks does not show";
+    }
+
     /// <summary>A throwaway root with a static busybox for the package scripts and the stand-in Python loader.</summary>
     private void MakeRoot()
     {
@@ -63,7 +103,9 @@ public sealed partial class PackagingTests : IDisposable
     public void The_rpm_holds_binary_config_man_page_and_cache()
     {
         var files = Must("rpm", "-qlp", Rpm).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["/etc/eliloader.conf", "/usr/libexec/eliloader/eliloader", "/usr/libexec/eliloader/takeover", "/usr/share/man/man1/eliloader.1.gz", "/var/cache/eliloader"], files);
+        Assert.Equal(["/etc/eliloader", "/etc/eliloader.conf", "/etc/eliloader/keyrings", "/etc/eliloader/keyrings/debian-archive-keyring.gpg",
+            "/etc/eliloader/keyrings/debian-archive-removed-keys.gpg", "/usr/libexec/eliloader/eliloader", "/usr/libexec/eliloader/takeover",
+            "/usr/share/man/man1/eliloader.1.gz", "/var/cache/eliloader"], files);
         Assert.Contains("/etc/eliloader.conf", Must("rpm", "-qcp", Rpm).Stdout);
     }
 
@@ -133,13 +175,24 @@ public sealed partial class PackagingTests : IDisposable
     public void The_deb_holds_binary_config_man_page_and_cache()
     {
         var listing = Must("dpkg", "-c", Deb).Stdout;
-        foreach (var path in new[] { "./usr/bin/eliloader", "./etc/eliloader.conf", "./usr/share/man/man1/eliloader.1.gz", "./var/cache/eliloader/" })
+        foreach (var path in new[] { "./usr/bin/eliloader", "./etc/eliloader.conf", "./usr/share/man/man1/eliloader.1.gz", "./var/cache/eliloader/",
+            "./etc/eliloader/keyrings/debian-archive-keyring.gpg", "./etc/eliloader/keyrings/debian-archive-removed-keys.gpg" })
             Assert.Contains(path, listing);
         Assert.Equal("/etc/eliloader.conf\n", Must("dpkg-deb", "--info", Deb, "conffiles").Stdout);
         var unpacked = Path.Combine(root, "deb");
         Directory.CreateDirectory(unpacked);
         Must("dpkg-deb", "-x", Deb, unpacked);
         Assert.Contains("\nguest-installer-dir = /usr/share/xcp/packages/files/guest-installer\n", File.ReadAllText(Path.Combine(unpacked, "etc/eliloader.conf")));
+        // The keys are Debian's own, byte for byte, and the packaged binary reads them.
+        Assert.Equal(File.ReadAllBytes("/usr/share/keyrings/debian-archive-keyring.gpg"), File.ReadAllBytes(Path.Combine(unpacked, "etc/eliloader/keyrings/debian-archive-keyring.gpg")));
+        var config = Path.Combine(root, "keys.conf");
+        File.WriteAllText(config, $"keyring-dir = {unpacked}/etc/eliloader/keyrings\nsyslog-socket = {root}/no-syslog\n");
+        var listed = ProcessRunner.Run(Path.Combine(unpacked, "usr/bin/eliloader"), ["keys", "list"], new Dictionary<string, string> { ["ELILOADER_CONFIG"] = config });
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        var keys = listed.Stdout;
+        Assert.Contains("  uid   Debian Archive Automatic Signing Key (12/bookworm) <ftpmaster@debian.org>\n", keys);
+        Assert.Contains("debian-archive-removed-keys.gpg:\n  pub   ", keys);
+        Assert.Contains("  uid   Debian Archive Automatic Signing Key (5.0/lenny) <ftpmaster@debian.org>\n", keys);
     }
 
     [Fact]
@@ -150,12 +203,12 @@ public sealed partial class PackagingTests : IDisposable
         File.WriteAllBytes(bin, pythonLoader);
         try
         {
-            Must("dpkg", "-i", Deb);
+            Dpkg("-i", Deb);
             Assert.Equal($"eliloader {Version}\n", Must(bin, "--version").Stdout);
             Assert.Equal(pythonLoader, File.ReadAllBytes("/usr/bin/eliloader.distrib"));
             Assert.Contains("diversion of /usr/bin/eliloader to /usr/bin/eliloader.distrib by eliloader", Must("dpkg-divert", "--list", bin).Stdout);
 
-            Must("dpkg", "-P", "eliloader");
+            Dpkg("-P", "eliloader");
             Assert.Equal(pythonLoader, File.ReadAllBytes(bin));
             Assert.False(File.Exists("/usr/bin/eliloader.distrib"));
             Assert.Equal("", Must("dpkg-divert", "--list", bin).Stdout);
@@ -164,6 +217,45 @@ public sealed partial class PackagingTests : IDisposable
         {
             ProcessRunner.Run("dpkg", ["-P", "eliloader"]);
             File.Delete(bin);
+        }
+    }
+
+    /// <summary>Holds dpkg's frontend lock, as apt does, from another process for a while.</summary>
+    private static System.Diagnostics.Process HoldDpkgLock(int seconds)
+    {
+        var holder = System.Diagnostics.Process.Start("/usr/bin/python3",
+            ["-c", $"import fcntl,time,sys; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep({seconds})"]);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!DpkgLockHolders().Contains($"pid {holder.Id}") && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        return holder;
+    }
+
+    [Fact]
+    public void Dpkg_waits_for_another_process_holding_its_lock()
+    {
+        using var holder = HoldDpkgLock(3);
+        var started = DateTime.UtcNow;
+        // Removing a package that is not installed still takes the lock.
+        Dpkg("-P", "eliloader-not-installed");
+        Assert.True(holder.HasExited, "dpkg ran while another process held its lock");
+        Assert.True(DateTime.UtcNow - started > TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void Dpkg_names_the_lock_holder_when_the_wait_is_too_long()
+    {
+        using var holder = HoldDpkgLock(30);
+        try
+        {
+            var failure = Assert.Throws<Xunit.Sdk.FailException>(() => Dpkg(TimeSpan.FromSeconds(2), "-P", "eliloader-not-installed"));
+            Assert.Contains($"(pid {holder.Id})", failure.Message);
+            Assert.Contains("python3", failure.Message);
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
         }
     }
 
@@ -180,8 +272,11 @@ public sealed partial class PackagingTests : IDisposable
             var environment = new Dictionary<string, string> { ["DESTDIR"] = root };
             Assert.Equal(0, ProcessRunner.Run(Path.Combine(scripts, "install.sh"), [], environment).ExitCode);
             AssertTakenOver();
+            var keyring = Path.Combine(root, "etc/eliloader/keyrings/debian-archive-removed-keys.gpg");
+            Assert.Equal(File.ReadAllBytes("/usr/share/keyrings/debian-archive-removed-keys.gpg"), File.ReadAllBytes(keyring));
             Assert.Equal(0, ProcessRunner.Run(Path.Combine(scripts, "uninstall.sh"), [], environment).ExitCode);
             AssertGivenBack();
+            Assert.False(File.Exists(keyring));
             Assert.True(File.Exists(Path.Combine(root, "etc/eliloader.conf")), "the configuration stays");
         }
         finally

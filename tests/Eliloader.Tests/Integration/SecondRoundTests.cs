@@ -3,22 +3,14 @@ using Eliloader.Tests.Support;
 namespace Eliloader.Tests.Integration;
 
 /// <summary>
-/// Round 2: eliloader probes the installed disk with a scripted stand-in pygrub, saves
-/// what it needs, hands the VM over, and becomes pygrub with the caller's arguments.
+/// Round 2 with Debian's real pygrub (Xen 4.17) on disks built as each release's
+/// installer leaves them: eliloader probes the disk, saves what pygrub needs, hands
+/// the VM over and becomes pygrub with the caller's arguments less --vm. What the
+/// exec prints is taken as xenopsd takes it (parsed, its files directly in
+/// /var/run/xen/pygrub, then deleted), and pygrub's directory is left as it was.
 /// </summary>
-public sealed class SecondRoundTests : IDisposable
+public sealed class SecondRoundTests(PygrubDirectory directory) : RealPygrubTest(directory)
 {
-    private readonly Scenario host = new();
-    private const string Disk = "/dev/sm/backend/abc/def";
-    private const string BootLineOut = "linux (kernel /var/run/xen/pygrub/k)(args \"root=/dev/xvda2\")\n";
-
-    private StandInPygrub Pygrub(string behaviour)
-    {
-        var pygrub = new StandInPygrub(host.Directory, behaviour);
-        host.Config["pygrub"] = pygrub.Path;
-        return pygrub;
-    }
-
     private void Vm(string distro, string arch = "x86_64") => host.AddVm(new()
     {
         ["install-distro"] = distro,
@@ -26,6 +18,21 @@ public sealed class SecondRoundTests : IDisposable
         ["install-arch"] = arch,
         ["install-round"] = "2",
     });
+
+    /// <summary>The exec's answer as the toolstack takes it; pygrub's directory is as it was once the toolstack deleted the files.</summary>
+    private AcceptedBoot Booted(ProcessResult result, bool simple = false)
+    {
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Stderr}");
+        var boot = ToolstackAnswer.Accept(result.Stdout, simple, PygrubDirectory.Path);
+        pygrubDir.AssertLeftAsItWas(before);
+        return boot;
+    }
+
+    private static void AssertFiles(AcceptedBoot boot, string kernel, string? initrd)
+    {
+        Assert.Equal(GuestDisks.StandIn(kernel), boot.KernelBytes);
+        Assert.Equal(initrd is null ? null : GuestDisks.StandIn(initrd), boot.RamdiskBytes);
+    }
 
     private void AssertInstallFinished(string bootloaderArgs)
     {
@@ -35,162 +42,149 @@ public sealed class SecondRoundTests : IDisposable
         Assert.False(host.Vm.OtherConfig.ContainsKey("install-distro"));
     }
 
-    [Fact]
-    public void Sleslike_without_menu_lst_gets_the_boot_kernel_saved_and_passed()
+    [Theory]
+    [InlineData("rhlike", "centos5", InstalledGuests.CentOs5Kernel, InstalledGuests.CentOs5Initrd, InstalledGuests.CentOs5Args)]
+    [InlineData("rhlike", "centos7", InstalledGuests.CentOs7Kernel, InstalledGuests.CentOs7Initrd, InstalledGuests.CentOs7Args)]
+    [InlineData("sleslike", "sles11", InstalledGuests.Sles11Kernel, InstalledGuests.Sles11Initrd, InstalledGuests.Sles11Args)]
+    public void A_disk_pygrub_boots_as_it_is_gets_its_default_entry_and_nothing_saved(string distro, string menu, string kernel, string initrd, string args)
     {
-        var pygrub = Pygrub($$"""
-            case "$*" in
-              "-q -n {{Disk}}") exit 1 ;;
-              "-n --kernel /vmlinuz-xen --ramdisk /initrd-xen {{Disk}}") exit 1 ;;
-              "-n --kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen {{Disk}}") exit 0 ;;
-            esac
-            printf '{{BootLineOut.Replace("\n", "\\n").Replace("\"", "\\\"")}}'
-            """);
-        Vm("sleslike");
-        var result = host.Run("-q", "--default_args=", "--extra_args=", $"--vm={Scenario.VmUuid}", "", Disk);
-        Assert.Equal("", result.Stderr);
-        Assert.Equal(0, result.ExitCode);
-        Assert.Equal(BootLineOut, result.Stdout);
-        Assert.Equal(
-        [
-            $"-q|-n|{Disk}",
-            $"-n|--kernel|/vmlinuz-xen|--ramdisk|/initrd-xen|{Disk}",
-            $"-n|--kernel|/boot/vmlinuz-xen|--ramdisk|/boot/initrd-xen|{Disk}",
-            $"--kernel|/boot/vmlinuz-xen|--ramdisk|/boot/initrd-xen|-q|--default_args=|--extra_args=|--vm={Scenario.VmUuid}||{Disk}",
-        ], pygrub.Calls);
-        AssertInstallFinished("--kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen");
-    }
-
-    [Fact]
-    public void Sleslike_i386_tries_the_xenpae_kernels()
-    {
-        var pygrub = Pygrub($$"""
-            case "$*" in
-              *"-q -n"*) exit 1 ;;
-              "-n --kernel /vmlinuz-xenpae --ramdisk /initrd-xenpae {{Disk}}") exit 0 ;;
-            esac
-            echo booted
-            """);
-        Vm("sleslike", "i386");
-        var result = host.RunAsXenopsd(Disk);
-        Assert.Equal("booted\n", result.Stdout);
-        Assert.Equal($"--kernel|/vmlinuz-xenpae|--ramdisk|/initrd-xenpae|-q|--vm|{Scenario.VmUuid}|{Disk}", pygrub.Calls[^1]);
-        AssertInstallFinished("--kernel /vmlinuz-xenpae --ramdisk /initrd-xenpae");
-    }
-
-    [Fact]
-    public void Sleslike_with_a_menu_lst_passes_only_the_callers_arguments()
-    {
-        var pygrub = Pygrub(StandInPygrub.AlwaysBoots);
-        Vm("sleslike");
-        var result = host.RunAsXenopsd(Disk);
-        Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith("linux (kernel /var/run/xen/pygrub/boot_kernel.x)", result.Stdout);
-        Assert.Equal([$"-q|-n|{Disk}", $"-q|--vm|{Scenario.VmUuid}|{Disk}"], pygrub.Calls);
+        // CentOS 5: grub-legacy on a /boot partition; CentOS 7: grub2 with submenus, ext4; SLES 11: menu.lst, whole disk.
+        Vm(distro);
+        var boot = Booted(host.RunAsXenopsd(Disk(menu)));
+        AssertFiles(boot, kernel, initrd);
+        Assert.Equal(args, boot.Args);
         AssertInstallFinished("");
         Assert.DoesNotContain("VM.set_PV_bootloader_args", host.CallNames);
     }
 
-    [Fact]
-    public void A_pygrub_error_exits_3_with_its_message_and_leaves_the_vm_alone()
+    /// <summary>The real pygrub behind a script that records how eliloader calls it.</summary>
+    private StandInPygrub Recorded()
     {
-        Pygrub("""
-            echo 'Traceback (most recent call last):' >&2
-            echo 'RuntimeError: Unable to find partition containing kernel' >&2
-            exit 2
-            """);
-        Vm("sleslike");
-        var before = new Dictionary<string, string>(host.State.Vms[0].OtherConfig);
-        var result = host.RunAsXenopsd(Disk);
-        Assert.Equal(3, result.ExitCode);
-        Assert.Equal("RuntimeError: INTERNAL_ERROR\nPygrub error (2): Unable to find partition containing kernel\n", result.Stderr);
-        Assert.Equal("eliloader", host.Vm.PvBootloader);
-        Assert.Equal(before, host.Vm.OtherConfig);
+        var pygrub = StandInPygrub.Recording(host.Directory);
+        host.Config["pygrub"] = pygrub.Path;
+        return pygrub;
     }
 
     [Fact]
-    public void A_missing_pygrub_exits_3()
+    public void Oracle_linux_boots_its_first_xen_kernel_past_the_el5uek_entries()
     {
-        host.Config["pygrub"] = host.Directory + "/no-pygrub";
-        Vm("sleslike");
-        var result = host.RunAsXenopsd(Disk);
-        Assert.Equal(3, result.ExitCode);
-        Assert.StartsWith($"RuntimeError: INTERNAL_ERROR\nCould not run {host.Directory}/no-pygrub", result.Stderr);
-    }
-
-    private const string OracleListing = """
-        title: Oracle Linux Server (2.6.32-100.26.2.el5uek)
-          root: None
-          kernel: /vmlinuz-2.6.32-100.26.2.el5uek
-          args: ro root=/dev/VolGroup00/LogVol00
-          initrd: /initrd-2.6.32-100.26.2.el5uek.img
-        title: Oracle Linux Server-base (2.6.18-238.0.0.0.1.el5xen)
-          root: None
-          kernel: /vmlinuz-2.6.18-238.0.0.0.1.el5xen
-          args: ro root=/dev/VolGroup00/LogVol00
-          initrd: /initrd-2.6.18-238.0.0.0.1.el5xen.img
-        """;
-
-    private StandInPygrub Listing(string listing) => Pygrub($$"""
-        if [[ "$*" == *"-q -l {{Disk}}" ]]; then
-        cat <<'LIST'
-        {{listing}}
-        LIST
-        exit 0
-        fi
-        echo booted
-        """);
-
-    [Fact]
-    public void Rhlike_oracle_uek_first_entry_is_skipped()
-    {
-        var pygrub = Listing(OracleListing);
+        var pygrub = Recorded();
         Vm("rhlike");
-        var result = host.RunAsXenopsd(Disk);
-        Assert.Equal("booted\n", result.Stdout);
-        Assert.Equal([$"-q|-l|{Disk}", $"--entry|1|-q|--vm|{Scenario.VmUuid}|{Disk}"], pygrub.Calls);
-        AssertInstallFinished("--entry 1");
+        var disk = InstalledGuests.OracleUek;
+        var boot = Booted(host.RunAsXenopsd(disk));
+        AssertFiles(boot, InstalledGuests.OracleXenKernel, InstalledGuests.OracleXenInitrd);
+        AssertInstallFinished("--entry 2");
+        // The listing with -n (pygrub copies nothing out); the exec with the caller's arguments less --vm.
+        Assert.Equal([$"-q|-n|-l|{disk}", $"--entry|2|-q|{disk}"], pygrub.Calls);
     }
 
     [Fact]
-    public void Rhlike_without_uek_passes_only_the_callers_arguments()
+    public void A_simple_format_caller_gets_pygrubs_simple_answer()
     {
-        var pygrub = Listing(OracleListing.Replace("el5uek", "el5"));
-        Vm("rhlike");
-        Assert.Equal("booted\n", host.RunAsXenopsd(Disk).Stdout);
-        Assert.Equal($"-q|--vm|{Scenario.VmUuid}|{Disk}", pygrub.Calls[^1]);
-        AssertInstallFinished("");
-    }
-
-    [Fact]
-    public void Rhlike_with_only_uek_entries_is_an_error()
-    {
-        Listing(OracleListing.Replace("el5xen", "el5uek"));
-        Vm("rhlike");
-        var result = host.RunAsXenopsd(Disk);
-        Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("RuntimeError: INVALID_SOURCE\nEvery boot entry of the installed system is an Oracle el5uek kernel", result.Stderr);
-        Assert.Equal("eliloader", host.Vm.PvBootloader);
-    }
-
-    [Fact]
-    public void Rhlike_refuses_a_listing_line_it_does_not_know()
-    {
-        Listing(OracleListing + "\nkernel /boot/evil\n");
-        Vm("rhlike");
-        var result = host.RunAsXenopsd(Disk);
-        Assert.Equal("RuntimeError: INVALID_SOURCE\npygrub listed an unexpected line: 'kernel /boot/evil'.\n", result.Stderr);
-    }
-
-    [Fact]
-    public void Simple_format_callers_get_it_on_every_pygrub_call()
-    {
-        var pygrub = Listing(OracleListing);
+        var pygrub = Recorded();
         host.Config["output-format"] = "simple";
         Vm("rhlike");
-        host.RunAsXenopsd(Disk);
-        Assert.Equal([$"--output-format=simple|-q|-l|{Disk}", $"--output-format=simple|--entry|1|-q|--vm|{Scenario.VmUuid}|{Disk}"], pygrub.Calls);
+        var disk = InstalledGuests.OracleUek;
+        var boot = Booted(host.RunAsXenopsd(disk), simple: true);
+        AssertFiles(boot, InstalledGuests.OracleXenKernel, InstalledGuests.OracleXenInitrd);
+        AssertInstallFinished("--entry 2");
+        Assert.Equal([$"--output-format=simple|-q|-n|-l|{disk}", $"--output-format=simple|--entry|2|-q|{disk}"], pygrub.Calls);
     }
 
-    public void Dispose() => host.Dispose();
+    [Fact]
+    public void An_entry_without_an_initrd_ends_the_listing_and_can_still_be_chosen()
+    {
+        // pygrub lists entries 0 to 2 and stops after entry 2's args line; entry 3 is not seen.
+        Vm("rhlike");
+        var boot = Booted(host.RunAsXenopsd(InstalledGuests.OracleUekXenWithoutInitrd));
+        AssertFiles(boot, InstalledGuests.OracleXenKernel, null);
+        AssertInstallFinished("--entry 2");
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains("pygrub's listing stopped at entry 2 'Oracle Linux Server-base (2.6.18-308.el5xen)', which has no initrd"));
+    }
+
+    [Fact]
+    public void A_chainloader_entry_ends_the_listing_and_only_el5uek_kernels_before_it_is_an_error()
+    {
+        Vm("rhlike");
+        var otherConfig = new Dictionary<string, string>(host.State.Vms[0].OtherConfig);
+        var result = host.RunAsXenopsd(InstalledGuests.OracleUekThenChainloader);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "RuntimeError: INVALID_SOURCE\npygrub's listing of the installed system stopped at entry 2 'Other', which has no kernel, " +
+            "and every entry up to it is an Oracle el5uek kernel, which cannot boot as a PV guest, or has no kernel: " +
+            "Oracle Linux Server (2.6.32-300.10.1.el5uek); Oracle Linux Server (2.6.32-200.13.1.el5uek); Other.\n", result.Stderr);
+        Assert.Equal("eliloader", host.Vm.PvBootloader);
+        Assert.Equal(otherConfig, host.Vm.OtherConfig);
+        pygrubDir.AssertLeftAsItWas(before);
+    }
+
+    [Fact]
+    public void Sles10_without_menu_lst_gets_its_boot_kernel_saved_and_passed()
+    {
+        var pygrub = Recorded();
+        Vm("sleslike");
+        var disk = InstalledGuests.Sles10;
+        var boot = Booted(host.RunAsXenopsd(disk));
+        AssertFiles(boot, InstalledGuests.Sles10Kernel, InstalledGuests.Sles10Initrd);
+        Assert.Equal("", boot.Args);
+        AssertInstallFinished("--kernel /boot/vmlinuz-xen --ramdisk /boot/initrd-xen");
+        Assert.Equal(
+        [
+            $"-q|-n|{disk}",
+            $"-n|--kernel|/vmlinuz-xen|--ramdisk|/initrd-xen|{disk}",
+            $"-n|--kernel|/boot/vmlinuz-xen|--ramdisk|/boot/initrd-xen|{disk}",
+            $"--kernel|/boot/vmlinuz-xen|--ramdisk|/boot/initrd-xen|-q|{disk}",
+        ], pygrub.Calls);
+    }
+
+    [Fact]
+    public void Sles10_i386_with_a_boot_partition_gets_the_xenpae_kernel_at_its_root()
+    {
+        Vm("sleslike", "i386");
+        var boot = Booted(host.RunAsXenopsd(InstalledGuests.Sles10I386));
+        AssertFiles(boot, InstalledGuests.Sles10PaeKernel, InstalledGuests.Sles10PaeInitrd);
+        AssertInstallFinished("--kernel /vmlinuz-xenpae --ramdisk /initrd-xenpae");
+    }
+
+    [Fact]
+    public void The_vm_option_is_not_given_to_xens_own_pygrub()
+    {
+        // Xen's pygrub exits 1 with its usage text when given --vm: eliloader keeps it out.
+        var result = ProcessRunner.Run(PygrubDirectory.RealPygrub, ["-q", "--vm", Scenario.VmUuid, InstalledGuests.CentOs5]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("Usage: ", result.Stderr);
+        Vm("rhlike");
+        Booted(host.Run("-q", $"--vm={Scenario.VmUuid}", InstalledGuests.CentOs5));
+    }
+
+    public static TheoryData<string> Menus => new() { "centos5", "oracle-uek", "oracle-no-initrd", "oracle-chainloader", "centos7", "sles11" };
+
+    private static string Disk(string name) => name switch
+    {
+        "centos5" => InstalledGuests.CentOs5,
+        "oracle-uek" => InstalledGuests.OracleUek,
+        "oracle-no-initrd" => InstalledGuests.OracleUekXenWithoutInitrd,
+        "oracle-chainloader" => InstalledGuests.OracleUekThenChainloader,
+        "centos7" => InstalledGuests.CentOs7,
+        _ => InstalledGuests.Sles11,
+    };
+
+    [Theory]
+    [MemberData(nameof(Menus))]
+    public void The_listing_is_the_same_with_not_really_which_leaves_no_files(string menu)
+    {
+        var listing = ProcessRunner.Run(PygrubDirectory.RealPygrub, ["-q", "-l", Disk(menu)]);
+        // Without -n pygrub makes its two output files before listing, and leaves them.
+        var left = pygrubDir.NewSince(before).Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length}").ToList();
+        pygrubDir.RemoveNewSince(before);
+        var notReally = ProcessRunner.Run(PygrubDirectory.RealPygrub, ["-q", "-n", "-l", Disk(menu)]);
+        Assert.Equal(0, listing.ExitCode);
+        Assert.Equal(0, notReally.ExitCode);
+        Assert.Equal(listing.Stdout, notReally.Stdout);
+        Assert.StartsWith("title: ", notReally.Stdout);
+        Assert.Collection(left,
+            kernel => Assert.Matches(@"^boot_kernel\..{8} 0$", kernel),
+            ramdisk => Assert.Matches(@"^boot_ramdisk\..{8} 0$", ramdisk));
+        pygrubDir.AssertLeftAsItWas(before);
+    }
 }

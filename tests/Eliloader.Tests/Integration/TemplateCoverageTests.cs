@@ -44,6 +44,7 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
         var (repository, image) = Source(host, template, tree, method);
         host.AddVm(template.OtherConfig(repository));
         host.Config["pygrub"] = new StandInPygrub(host.Directory, PygrubFor(host)).Path;
+        host.Config["pygrub-dir"] = host.Directory;
         host.Config["ca-bundle"] = mirror.Certificates.CaCertificate;
 
         var first = template.PvArgs.Length > 0
@@ -97,15 +98,16 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
         }
     }
 
-    /// <summary>A pygrub that extracts an installer from a medium (simple format) and otherwise boots the installed disk.</summary>
+    /// <summary>A pygrub that extracts an installer from a medium (in SXP, as these callers read it) and otherwise boots the installed disk.</summary>
     private static string PygrubFor(Scenario host)
     {
         var kernel = Path.Combine(host.Directory, "pygrub-kernel");
         var ramdisk = Path.Combine(host.Directory, "pygrub-ramdisk");
         return $$"""
-            if [ "$1" = "--output-format=simple" ] && [ "${@: -1}" = /dev/xvdd ]; then
+            if [ "${@: -1}" = /dev/xvdd ]; then
+              [ "$1" = -n ] && exit 0
               echo kernel > '{{kernel}}'; echo ramdisk > '{{ramdisk}}'
-              printf 'kernel {{kernel}}\nramdisk {{ramdisk}}\nargs from-the-medium\n\n'
+              printf "linux (kernel '{{kernel}}')(ramdisk '{{ramdisk}}')(args 'from-the-medium')"
               exit 0
             fi
             {{StandInPygrub.AlwaysBoots}}

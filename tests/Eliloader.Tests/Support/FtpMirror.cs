@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace Eliloader.Tests.Support;
 
-/// <summary>A real FTP server (Debian's python3-pyftpdlib) on 127.0.0.1, anonymous and read-only, serving the fixture mirrors.</summary>
+/// <summary>
+/// A real FTP server (Debian's python3-pyftpdlib) on 127.0.0.1, anonymous and read-only,
+/// serving the fixture mirrors; with a rate, pyftpdlib's own throttle sends no faster.
+/// </summary>
 public sealed class FtpMirror : IDisposable
 {
     private readonly Process process;
@@ -11,10 +14,33 @@ public sealed class FtpMirror : IDisposable
     public int Port { get; }
     public string Url => $"ftp://127.0.0.1:{Port}/";
 
-    public FtpMirror()
+    /// <summary>The server's throttled handler in a few lines of Python, as its command line offers no throttle.</summary>
+    private const string ThrottledServer = """
+        import sys
+        from pyftpdlib.authorizers import DummyAuthorizer
+        from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler
+        from pyftpdlib.servers import FTPServer
+        ThrottledDTPHandler.write_limit = int(sys.argv[3])
+        FTPHandler.dtp_handler = ThrottledDTPHandler
+        FTPHandler.authorizer = DummyAuthorizer()
+        FTPHandler.authorizer.add_anonymous(sys.argv[2])
+        FTPServer(("127.0.0.1", int(sys.argv[1])), FTPHandler).serve_forever()
+        """;
+
+    public FtpMirror() : this(RepoPaths.Mirrors, null)
+    {
+    }
+
+    /// <summary>A server that sends at most <paramref name="bytesPerSecond"/>.</summary>
+    public static FtpMirror Throttled(int bytesPerSecond) => new(RepoPaths.Mirrors, bytesPerSecond);
+
+    private FtpMirror(string root, int? bytesPerSecond)
     {
         Port = FreePort.Next();
-        process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "pyftpdlib", "-i", "127.0.0.1", "-p", Port.ToString(), "-d", RepoPaths.Mirrors])
+        string[] arguments = bytesPerSecond is { } rate
+            ? ["-c", ThrottledServer, Port.ToString(), root, rate.ToString()]
+            : ["-m", "pyftpdlib", "-i", "127.0.0.1", "-p", Port.ToString(), "-d", root];
+        process = Process.Start(new ProcessStartInfo("/usr/bin/python3", arguments)
         {
             UseShellExecute = false,
             RedirectStandardError = true,
@@ -38,6 +64,9 @@ public sealed class FtpMirror : IDisposable
             }
         }
     }
+
+    /// <summary>A second server for a tree a test builds.</summary>
+    public static FtpMirror Serving(string root) => new(root, null);
 
     public void Dispose()
     {

@@ -28,6 +28,14 @@ public sealed class RunningEliloader : IDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Sends SIGKILL, which no handler sees (nothing of the run is undone), and waits for the exit.</summary>
+    public void Kill()
+    {
+        var kill = ProcessRunner.Run("kill", ["-KILL", process.Id.ToString()]);
+        Assert.True(kill.ExitCode == 0, $"kill {process.Id}: {kill.Stderr}");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "eliloader did not exit after SIGKILL");
+    }
+
     /// <summary>Waits for the run to end on its own.</summary>
     public ProcessResult Finish(TimeSpan timeout)
     {

@@ -1,8 +1,10 @@
 namespace Eliloader.Tests.Support;
 
 /// <summary>
-/// A scripted pygrub: a bash script that records each call's arguments (one line
-/// per call, arguments separated by '|') and then runs the behaviour the test gives.
+/// A scripted pygrub for faults the real one never shows (hostile listings and
+/// answers, a pygrub killed, one that prints without end, one that leaves a child
+/// behind): a bash script that records each call's arguments (one line per call,
+/// arguments separated by '|') and then runs the behaviour the test gives.
 /// </summary>
 public sealed class StandInPygrub
 {
@@ -22,6 +24,9 @@ public sealed class StandInPygrub
             """);
         File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
+
+    /// <summary>Records each call and hands it to the real pygrub: to see how eliloader calls it.</summary>
+    public static StandInPygrub Recording(string directory) => new(directory, $"exec {PygrubDirectory.RealPygrub} \"$@\"");
 
     public string[] Calls => File.Exists(callsFile) ? File.ReadAllLines(callsFile) : [];
 

@@ -15,6 +15,29 @@ public sealed class SettingsFileTests
         Assert.Equal(ErrorFormatSetting.Auto, settings.ErrorFormat);
         Assert.Equal("/dev/log", settings.SyslogSocket);
         Assert.Equal(60, settings.DownloadTimeout);
+        Assert.Equal(1024, settings.DownloadMinRate);
+    }
+
+    [Theory]
+    [InlineData("download-min-rate = 2K", 2048)]
+    [InlineData("download-min-rate = 0", 0)]
+    public void Download_min_rate_takes_bytes_per_second(string line, long expected) =>
+        Assert.Equal(expected, SettingsFile.Parse("conf", [line]).DownloadMinRate);
+
+    [Theory]
+    [InlineData("download-timeout = 86400", null)]
+    [InlineData("download-timeout = 86401", "'86401' is not a whole number from 1 to 86400")]
+    [InlineData("download-timeout = 0", "'0' is not a whole number from 1 to 86400")]
+    [InlineData("download-min-rate = -1", "'-1' is not a size in bytes")]
+    public void Download_bounds_are_checked(string line, string? problem)
+    {
+        if (problem is null)
+        {
+            Assert.Equal(86400, SettingsFile.Parse("conf", [line]).DownloadTimeout);
+            return;
+        }
+        var error = Assert.Throws<ApiError>(() => SettingsFile.Parse("conf", [line]));
+        Assert.Contains(problem, error.Parameters[0]);
     }
 
     [Fact]
@@ -50,7 +73,7 @@ public sealed class SettingsFileTests
     [InlineData("frobnicate = 1", "conf line 2: unknown key 'frobnicate'")]
     [InlineData("output-format = xml", "conf line 2: output-format: 'xml' is not one of auto, sxp, simple")]
     [InlineData("boot-dir = relative/dir", "conf line 2: boot-dir: 'relative/dir' is not an absolute path")]
-    [InlineData("download-timeout = -1", "conf line 2: download-timeout: '-1' is not a positive whole number")]
+    [InlineData("download-timeout = -1", "conf line 2: download-timeout: '-1' is not a whole number from 1 to 86400")]
     [InlineData("syslog-socket = /x", "conf line 2: key 'syslog-socket' is set twice")]
     [InlineData("cache-max-size = lots", "conf line 2: cache-max-size: 'lots' is not a size in bytes")]
     [InlineData("cache-max-size = 9999999999T", "conf line 2: cache-max-size: '9999999999T' is not a size in bytes")]
@@ -77,7 +100,7 @@ public sealed class SettingsFileTests
     public void The_man_page_covers_every_command_and_key()
     {
         var page = File.ReadAllText(Path.Combine(Support.RepoPaths.Root, "packaging", "eliloader.1")).Replace("\\-", "-");
-        foreach (var command in new[] { "diagnose", "restart", "prefetch", "cache" })
+        foreach (var command in new[] { "diagnose", "restart", "prefetch", "cache", "keys list" })
             Assert.Contains($".B eliloader {command}", page);
         foreach (var key in SettingsFile.KnownKeys)
             Assert.Contains(key, page);
@@ -91,6 +114,29 @@ public sealed class SettingsFileTests
     [InlineData("1T", 1L << 40)]
     public void Cache_max_size_takes_binary_suffixes(string value, long bytes) =>
         Assert.Equal(bytes, SettingsFile.Parse("conf", [$"cache-max-size = {value}"]).CacheMaxSize);
+
+    [Fact]
+    public void Signature_keys_have_safe_defaults_and_are_read()
+    {
+        var defaults = new Settings();
+        Assert.Equal(SignaturesSetting.Verify, defaults.Signatures);
+        Assert.Equal("/etc/eliloader/keyrings", defaults.KeyringDir);
+        Assert.Equal(new DateTime(2017, 1, 1, 0, 0, 0, DateTimeKind.Utc), defaults.Sha1SignaturesBefore);
+        var settings = SettingsFile.Parse("conf", ["signatures = require", "keyring-dir = /k", "sha1-signatures-before = 2012-03-04"]);
+        Assert.Equal(SignaturesSetting.Require, settings.Signatures);
+        Assert.Equal("/k", settings.KeyringDir);
+        Assert.Equal(new DateTime(2012, 3, 4, 0, 0, 0, DateTimeKind.Utc), settings.Sha1SignaturesBefore);
+        Assert.Equal(DateTimeKind.Utc, settings.Sha1SignaturesBefore?.Kind);
+        Assert.Null(SettingsFile.Parse("conf", ["sha1-signatures-before = never"]).Sha1SignaturesBefore);
+        Assert.Equal(SignaturesSetting.Off, SettingsFile.Parse("conf", ["signatures = off"]).Signatures);
+    }
+
+    [Theory]
+    [InlineData("signatures = maybe", "signatures: 'maybe' is not one of verify, require, off")]
+    [InlineData("keyring-dir = keys", "keyring-dir: 'keys' is not an absolute path")]
+    [InlineData("sha1-signatures-before = 2017", "sha1-signatures-before: '2017' is neither a date (YYYY-MM-DD) nor 'never'")]
+    public void Signature_keys_name_a_bad_value(string line, string message) =>
+        Assert.Contains(message, Assert.Throws<ApiError>(() => SettingsFile.Parse("conf", [line])).Parameters[0]);
 
     [Fact]
     public void An_empty_cache_dir_turns_the_cache_off()
