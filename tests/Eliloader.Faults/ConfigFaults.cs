@@ -45,9 +45,9 @@ public sealed class ConfigFaults(FaultSuite suite) : FaultCategory(suite)
         Line("empty key", "= value", "expected 'key = value'"),
         Line("a 100 KB line", "x" + new string('y', 100_000), "expected 'key = value'"),
         Key("relative boot-dir", "boot-dir", "var/run/xend/boot", "'var/run/xend/boot' is not an absolute path"),
-        Key("download-timeout 0", "download-timeout", "0", "'0' is not a positive whole number"),
-        Key("download-timeout -1", "download-timeout", "-1", "'-1' is not a positive whole number"),
-        Key("download-timeout past 32 bits", "download-timeout", "99999999999", "'99999999999' is not a positive whole number"),
+        Key("download-timeout 0", "download-timeout", "0", "'0' is not a whole number from 1 to 86400"),
+        Key("download-timeout -1", "download-timeout", "-1", "'-1' is not a whole number from 1 to 86400"),
+        Key("download-timeout past 32 bits", "download-timeout", "99999999999", "'99999999999' is not a whole number from 1 to 86400"),
         Key("cache-max-size 5X", "cache-max-size", "5X", "'5X' is not a size in bytes"),
         Key("cache-max-size past 64 bits", "cache-max-size", "99999999999T", "'99999999999T' is not a size in bytes"),
         Key("output-format xml", "output-format", "xml", "'xml' is not one of auto, sxp, simple"),
@@ -55,6 +55,16 @@ public sealed class ConfigFaults(FaultSuite suite) : FaultCategory(suite)
         Configured("ELILOADER_CONFIG names no file", Expected.Error("INTERNAL_ERROR", "Invalid configuration, {dir}/none.conf: "),
             host => host.ConfigPath = Path.Combine(host.Dir, "none.conf")),
         Configured("ELILOADER_CONFIG names a directory", Expected.Error("INTERNAL_ERROR", "Invalid configuration, {dir}/bin: "), host => host.ConfigPath = host.Bin),
+        new("unreadable by the user who runs it", Expected.Error("INTERNAL_ERROR", "{config}"), host =>
+        {
+            host.ConfigPath += ".private";
+            host.Tokens["config"] = host.ConfigPath;
+            File.WriteAllText(host.ConfigPath, "boot-dir = /tmp\n");
+            File.SetUnixFileMode(host.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            host.Finish(host.StartAs("65534", "-q", "--vm", Eliloader.Tests.Support.Scenario.VmUuid, ""));
+        }),
+        Configured("--version with a broken configuration", Expected.Completes(), host => host.RawConfig.Add("colour = blue"), "--version"),
+        Configured("--help with a broken configuration", Expected.Completes(), host => host.RawConfig.Add("colour = blue"), "--help"),
         Configured("an error in the code-lines dialect the configuration chose",
             Expected.Error("UNSUPPORTED_INSTALL_METHOD", "Distribution 'gentoolike' is not supported.").InCodeLines(), host =>
             {

@@ -66,6 +66,14 @@ public sealed class FtpFaults(FaultSuite suite) : FaultCategory(suite)
             await data.WriteAsync(file.AsMemory(0, 10), stopping);
             await Task.Delay(Timeout.Infinite, stopping);
         }),
+        Sending("drip, a byte a second", Expected.Error("INVALID_SOURCE", KernelFailed + "slower than download-min-rate 1024 bytes/s").Within(15), async (data, _, stopping) =>
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                await data.WriteAsync(new byte[1], stopping);
+                await Task.Delay(1000, stopping);
+            }
+        }),
         Sending("data past the kernel limit", Expected.Error("LIMITS", "File '{repo}vmlinuz' exceeds limit of 100000 bytes"), async (data, _, stopping) =>
         {
             var chunk = new byte[1 << 16];

@@ -9,6 +9,7 @@ public sealed class HttpFaults(FaultSuite suite) : FaultCategory(suite)
 {
     internal const string Unreachable = "Unable to access a required file in the specified repository: {repo}vmlinuz.";
     internal const string KernelFailed = "Download of '{repo}vmlinuz' failed: ";
+    private const string Malformed = "'{repo}vmlinuz' was answered with a malformed Content-Length: ";
 
     internal static FaultCase Mirror(string name, Expected expected, Func<HostileRequest, Task> hostile, string path = "vmlinuz") =>
         new(name, expected, host =>
@@ -46,6 +47,20 @@ public sealed class HttpFaults(FaultSuite suite) : FaultCategory(suite)
         OnGet("stall before the GET's answer", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Hold()),
         Mirror("connection closed without an answer", Expected.Error("INVALID_SOURCE", Unreachable), _ => Task.CompletedTask),
         OnGet("Content-Length shorter than the body", Expected.Boots(), r => Announce(r, "1000", 5000)),
+        OnGet("Content-Length -5", Expected.Error("INVALID_SOURCE", Malformed + "'-5'."), r => Announce(r, "-5", 1000)),
+        OnGet("Content-Length garbage", Expected.Error("INVALID_SOURCE", Malformed + "'lots'."), r => Announce(r, "lots", 1000)),
+        OnGet("Content-Length beyond 64 bits", Expected.Error("INVALID_SOURCE", Malformed + "'99999999999999999999999'."), r => Announce(r, "99999999999999999999999", 1000)),
+        OnGet("Content-Length twice, different", Expected.Error("INVALID_SOURCE", Malformed + "'10, 20'."),
+            r => r.Answer("200 OK", "Content-Length: 10\r\nContent-Length: 20\r\n", new byte[20])),
+        OnGet("drip, a byte a second", Expected.Error("INVALID_SOURCE", KernelFailed + "slower than download-min-rate 1024 bytes/s").Within(15), async r =>
+        {
+            await r.Send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n");
+            while (!r.Stopping.IsCancellationRequested)
+            {
+                await r.Send([0]);
+                await Task.Delay(1000, r.Stopping);
+            }
+        }),
         OnGet("Content-Length over the kernel limit", Expected.Error("LIMITS", "File '{repo}vmlinuz' exceeds limit of 33554432 bytes").Within(5),
             r => Announce(r, "1000000000000", 10)),
         OnGet("no Content-Length, endless body", Expected.Error("LIMITS", "File '{repo}vmlinuz' exceeds limit of 33554432 bytes"),
@@ -68,11 +83,17 @@ public sealed class HttpFaults(FaultSuite suite) : FaultCategory(suite)
             r => r.Send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")),
         OnGet("chunked, size past 64 bits", Expected.Error("INVALID_SOURCE", KernelFailed),
             r => r.Send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\nhello\r\n")),
-        OnGet("redirect to ftp", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Redirect("ftp://127.0.0.1/vmlinuz")),
-        OnGet("redirect to gopher", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Redirect("gopher://127.0.0.1/vmlinuz")),
+        OnGet("redirect to ftp", Expected.Error("INVALID_SOURCE", "'{repo}vmlinuz' redirects to 'ftp://127.0.0.1/vmlinuz': only http and https redirects are followed."),
+            r => r.Redirect("ftp://127.0.0.1/vmlinuz")),
+        OnGet("redirect to gopher", Expected.Error("INVALID_SOURCE", "'{repo}vmlinuz' redirects to 'gopher://127.0.0.1/vmlinuz': only http and https redirects are followed."),
+            r => r.Redirect("gopher://127.0.0.1/vmlinuz")),
+        OnGet("redirect to file:///etc/passwd", Expected.Error("INVALID_SOURCE", "'{repo}vmlinuz' redirects to 'file:///etc/passwd': only http and https redirects are followed."),
+            r => r.Redirect("file:///etc/passwd")),
+        OnGet("301 to file:///etc/shadow", Expected.Error("INVALID_SOURCE", "'{repo}vmlinuz' redirects to 'file:///etc/shadow': only http and https redirects are followed."),
+            r => r.Answer("301 Moved Permanently", "Location: file:///etc/shadow\r\nContent-Length: 0\r\n", [])),
         Mirror("redirect to itself", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Redirect("/vmlinuz")),
         Mirror("redirect without a Location", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Status("302 Found")),
-        Mirror("redirect to a garbage Location", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Redirect("http://[::1")),
+        Mirror("redirect to a garbage Location", Expected.Error("INVALID_SOURCE", "'{repo}vmlinuz' redirects to 'http://[::1', which is not a URL."), r => r.Redirect("http://[::1")),
         Mirror("500", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Status("500 Internal Server Error")),
         Mirror("502", Expected.Error("INVALID_SOURCE", Unreachable), r => r.Status("502 Bad Gateway")),
         Mirror("503 with Retry-After", Expected.Error("INVALID_SOURCE", Unreachable),

@@ -105,6 +105,32 @@ public sealed class SignalFaults(FaultSuite suite) : FaultCategory(suite)
             run.Signal(Signals.Terminate);
             host.Finish(run);
         }),
+        // The cache's partial download stays behind a SIGKILL; the next run that takes a cache lock removes it.
+        new FaultCase("SIGKILL mid-download, then another boot", Expected.Boots(), host =>
+        {
+            var stalled = 0;
+            var server = host.Own(new HostileHttpServer("vmlinuz", async r =>
+            {
+                if (r.Method != "GET" || Interlocked.Increment(ref stalled) > 1)
+                {
+                    await r.Answer("200 OK", "Content-Length: 100000\r\nETag: \"v1\"\r\n", new byte[100_000]);
+                    return;
+                }
+                await r.Send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n");
+                await r.Send(new byte[10]);
+                await r.Hold();
+            }));
+            host.NetworkVm(server.Url);
+            host.Config["download-timeout"] = "60";
+            var killed = host.Start("-q", "--vm", Scenario.VmUuid, "");
+            host.Check(FaultHost.WaitFor(() => host.BootFiles("vmlinuz-") > 0, TimeSpan.FromSeconds(20)), "the download never began");
+            killed.Signal(Signals.Kill);
+            host.Unchecked(killed);
+            foreach (var file in Directory.GetFiles(host.BootDir))
+                File.Delete(file);
+            host.NetworkVm(server.Url, uuid: "second-vm", domid: 8);
+            host.Run("-q", "--vm", "second-vm", "");
+        }),
     ];
 
     private static bool HeadArrived(FaultHost host) =>

@@ -27,12 +27,15 @@ public sealed class FaultHost : IDisposable
             Directory.CreateDirectory(directory);
         Config["temp-dir"] = TempDir;
         Config["guest-installer-dir"] = GuestInstallerDir;
+        Config["pygrub-dir"] = PygrubDir;
         Config["output-format"] = "sxp";
         // Short enough that a stall costs the suite little, long enough for a loaded machine.
         Config["download-timeout"] = "2";
         if (expected.Dialect == Dialect.CodeLines)
             Config["error-format"] = "code-lines";
         Tokens["dir"] = Dir;
+        Tokens["pygrub-dir"] = PygrubDir;
+        Tokens["boot-dir"] = BootDir;
         ConfigPath = Scenario.ConfigPath;
         Tokens["config"] = ConfigPath;
     }
@@ -67,6 +70,9 @@ public sealed class FaultHost : IDisposable
     public Dictionary<string, string> Tokens { get; } = [];
 
     public IReadOnlyList<Outcome> Outcomes => outcomes;
+
+    /// <summary>What the directories the checks look into held before the first run: the case's own setup, not the run's leftovers.</summary>
+    public IReadOnlySet<string> Before { get; private set; } = new HashSet<string>();
     public IReadOnlyList<string> Problems => problems;
     public IReadOnlyList<string> Mounts => mounts;
 
@@ -105,6 +111,8 @@ public sealed class FaultHost : IDisposable
     /// <summary>A run as another user (a uid), for what root can always read.</summary>
     public TimedRun StartAs(string? uid, params string[] argv)
     {
+        if (runs == 0)
+            Before = new[] { BootDir, PygrubDir, TempDir }.SelectMany(d => Leftovers.Files(d).Select(f => Path.Combine(d, f))).ToHashSet();
         Scenario.WriteConfig();
         File.AppendAllLines(Scenario.ConfigPath, RawConfig);
         var usage = Path.Combine(Dir, $"usage-{Interlocked.Increment(ref runs)}.txt");
