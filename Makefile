@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs fdisk xen-utils-4.17 gnupg gpgv debian-archive-keyring
+APT_PACKAGES := lld libssl-dev zlib1g-dev cmake gcc nginx-light cpio file curl openssl time bc python3-pyftpdlib xorriso rpm busybox-static xz-utils bzip2 zstd qemu-system-x86 e2fsprogs fdisk xen-utils-4.17 gnupg gpgv debian-archive-keyring nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils
 CACHE := .cache
 BOOKWORM_INRELEASE := /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease
 DEBIAN12_DEB := $(CACHE)/debs/debian-installer-12-netboot-amd64.deb
@@ -26,6 +26,9 @@ setup:
 	@[ -f $(BOOKWORM_INRELEASE) ] || (echo "setup: apt-get update for $(BOOKWORM_INRELEASE)"; apt-get update -qq)
 	@# nginx is started by the tests and the demo with their own configuration, never as the system service.
 	@if command -v systemctl >/dev/null && systemctl is-active -q nginx 2>/dev/null; then systemctl stop nginx; fi
+	@# Likewise rpcbind and ganesha: the NFS tests start their own on 111 and 2049.
+	@if command -v systemctl >/dev/null; then for unit in nfs-ganesha rpcbind.socket rpcbind; do \
+		if systemctl is-active -q $$unit 2>/dev/null; then systemctl stop $$unit; fi; done; fi
 
 build:
 	dotnet build Eliloader.sln -c Release -v quiet -nologo
@@ -84,6 +87,7 @@ bench: setup publish fixtures
 	bench/patch-initrd.sh
 	bench/many-boots.sh
 	bench/startup.sh
+	bench/nfs-fetch.sh
 
 clean:
 	rm -rf dist $(CACHE)/debian12-unpacked

@@ -85,6 +85,8 @@ public sealed class Diagnosis(Settings settings, CallerDialect dialect, IDiagnos
         string? ramdisk;
         using (var repository = RepositoryFactory.Open(location, request, options.Image, settings, cleanup, log))
         {
+            if (repository.Connection is { } connection)
+                Line("connection", connection);
             var looked = new Dictionary<string, Lookup>(StringComparer.Ordinal);
             var paths = family.Locate(request, location, repository, (url, lookup) =>
             {

@@ -22,6 +22,15 @@ public enum PatchedInitrdCompressionSetting
     Gzip,
 }
 
+public enum NfsClientSetting
+{
+    /// <summary>NFSv4.0, then NFSv3, read in process: no mount, every call bounded by download-timeout.</summary>
+    Builtin,
+
+    /// <summary>The kernel's client through the mount and umount commands, as the Python loader did.</summary>
+    Mount,
+}
+
 public enum SignaturesSetting
 {
     /// <summary>A signature a tree publishes is checked and must hold; an unsigned tree installs with a warning.</summary>
@@ -56,6 +65,7 @@ public sealed record Settings
 
     public string SyslogSocket { get; init; } = DefaultSyslogSocket;
     public string Pygrub { get; init; } = "/usr/bin/pygrub";
+    public NfsClientSetting NfsClient { get; init; } = NfsClientSetting.Builtin;
 
     /// <summary>Where pygrub writes the kernel and ramdisk it extracts (its --output-directory default).</summary>
     public string PygrubDir { get; init; } = "/var/run/xen/pygrub";
@@ -73,7 +83,7 @@ public sealed record Settings
     /// <summary>Where eliloader remembers how each VM's install began, for `eliloader restart`.</summary>
     public string StateDir { get; init; } = "/var/lib/eliloader";
 
-    /// <summary>Where NFS exports are mounted for the length of a run.</summary>
+    /// <summary>Where NFS exports are mounted for the length of a run (nfs-client = mount).</summary>
     public string TempDir { get; init; } = "/tmp";
 
     /// <summary>Toolstack binaries whose strings tell which output and error format the caller expects.</summary>

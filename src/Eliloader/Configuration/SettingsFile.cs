@@ -27,6 +27,7 @@ public static class SettingsFile
         ["xenstore-socket"] = (s, v) => s with { XenstoreSocket = PathList(v) },
         ["syslog-socket"] = (s, v) => s with { SyslogSocket = AbsolutePath(v) },
         ["pygrub"] = (s, v) => s with { Pygrub = AbsolutePath(v) },
+        ["nfs-client"] = (s, v) => s with { NfsClient = Choice(v, NfsClientSetting.Builtin, NfsClientSetting.Mount) },
         ["pygrub-dir"] = (s, v) => s with { PygrubDir = AbsolutePath(v) },
         ["pygrub-timeout"] = (s, v) => s with { PygrubTimeout = PositiveInteger(v, MaxSeconds) },
         ["mount"] = (s, v) => s with { Mount = AbsolutePath(v) },

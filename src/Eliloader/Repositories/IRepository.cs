@@ -11,6 +11,9 @@ public interface IRepository : IDisposable
 
     bool Exists(string path);
 
+    /// <summary>How the source was reached, when there is a choice worth showing (the NFS protocol version), for a diagnosis.</summary>
+    string? Connection => null;
+
     /// <summary>Whether a path exists and what the source answered (an HTTP status, an FTP reply), for a diagnosis.</summary>
     Lookup Look(string path)
     {

@@ -12,7 +12,6 @@ namespace Eliloader.Repositories;
 public sealed partial class LocalTreeRepository(string root, string describedAs, Action<string> log) : IRepository
 {
     private const int ReadOnlyNonBlockingNoFollow = 0x800 | 0x20000 | 0x80000;
-    private const int MaxSymlinkHops = 40;
 
     public string Describe(string path) => describedAs + path;
 
@@ -49,45 +48,9 @@ public sealed partial class LocalTreeRepository(string root, string describedAs,
     private static partial int OpenFile(string path, int flags);
 
     /// <summary>The real location of a tree path, following symlinks only while they stay inside the tree.</summary>
-    private string? Resolve(string path)
-    {
-        var pending = new List<string>(path.Split('/'));
-        var current = root;
-        var hops = 0;
-        while (pending.Count > 0)
-        {
-            var part = pending[0];
-            pending.RemoveAt(0);
-            if (part is "" or ".")
-                continue;
-            if (part == "..")
-            {
-                if (current == root)
-                    return Refused(path, "climbs out of the tree");
-                current = System.IO.Path.GetDirectoryName(current)!;
-                continue;
-            }
-            var next = System.IO.Path.Combine(current, part);
-            var target = new FileInfo(next).LinkTarget;
-            if (target is null)
-            {
-                current = next;
-                continue;
-            }
-            if (++hops > MaxSymlinkHops)
-                return Refused(path, "has too many symlinks");
-            if (target.StartsWith('/'))
-                return Refused(path, $"goes through the absolute symlink {part} -> {target}");
-            pending.InsertRange(0, target.Split('/'));
-        }
-        return current;
-    }
-
-    private string? Refused(string path, string why)
-    {
-        log($"{Describe(path)} {why}; treated as missing");
-        return null;
-    }
+    private string? Resolve(string path) =>
+        TreeWalk.Resolve(root, path, System.IO.Path.Combine, entry => new FileInfo(entry).LinkTarget,
+            why => log($"{Describe(path)} {why}; treated as missing"));
 
     public void Dispose()
     {

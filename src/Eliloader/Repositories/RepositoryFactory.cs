@@ -2,6 +2,7 @@ using Eliloader.Boot;
 using Eliloader.Configuration;
 using Eliloader.Errors;
 using Eliloader.Install;
+using Eliloader.Repositories.Nfs;
 
 namespace Eliloader.Repositories;
 
@@ -25,7 +26,10 @@ public static class RepositoryFactory
                     throw new ApiError(ApiError.InvalidSource, $"'{location.Url}' is not a valid ftp URL.");
                 return new FtpRepository(location.Url, TimeSpan.FromSeconds(settings.DownloadTimeout), TransferFloor.From(settings), log);
             case RepositoryKind.Nfs:
-                return NfsRepository.Open(request.Repository!, location.Url, settings, cleanup, log);
+                var export = NfsExport.Parse(request.Repository!);
+                return settings.NfsClient == NfsClientSetting.Mount
+                    ? NfsMountedRepository.Open(export, request.Repository!, location.Url, settings, cleanup, log)
+                    : NfsRepository.Open(export, request.Repository!, location.Url, TimeSpan.FromSeconds(settings.DownloadTimeout), TransferFloor.From(settings), log);
             default: // RepositoryKind.Cdrom
                 return new IsoRepository(image, log);
         }

@@ -3,160 +3,141 @@ using Eliloader.Tests.Support;
 namespace Eliloader.Tests.Integration;
 
 /// <summary>
-/// NFS repositories through the configured mount command (a stand-in that bind-mounts
-/// a local tree): the three URL forms, read-only mounts, and nothing left mounted or
-/// on disk afterwards, whatever happened.
+/// NFS repositories read in process (nfs-client = builtin, the default) from a real
+/// nfs-ganesha on 127.0.0.1: every URL form, bytes checked against the files, paths held
+/// inside the export, the cache's validators, and never a mount or a temporary directory.
+/// nfs-ls and nfs-cat (libnfs) check independently what the server exports.
 /// </summary>
-public sealed class NfsTests : IDisposable
+[Collection(NfsCollection.Name)]
+public sealed class NfsTests(NfsExports nfs) : IClassFixture<NfsExports>, IDisposable
 {
-    private readonly Scenario host = new();
-    private StandInMount mount;
+    private readonly Scenario host = NfsScenario.Create();
     private static readonly string Centos5 = Path.Combine(RepoPaths.Mirrors, "centos/5.11/os/x86_64");
 
-    public NfsTests() => mount = new StandInMount(host);
-
-    [Fact]
-    public void Sigterm_while_mounting_unmounts_and_removes_the_mount_point()
-    {
-        mount = new StandInMount(host, lingerSeconds: 30);
-        host.AddVm(new() { ["install-distro"] = "rhlike", ["install-repository"] = $"nfs:nfs.example:{Centos5}" });
-        using var running = new RunningEliloader(host, "-q", "--vm", Scenario.VmUuid, "");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (mount.LiveMounts().Length == 0 && DateTime.UtcNow < deadline)
-            Thread.Sleep(50);
-        Assert.NotEmpty(mount.LiveMounts());
-        Assert.NotEqual(0, running.Terminate());
-        AssertNothingLeft();
-        Assert.Contains(host.Syslog.Drain(), m => m.Contains("cleanup: unmounted " + mount.TempDir));
-    }
-
-    private ProcessResult Install(string repository, string distro = "rhlike")
-    {
-        host.AddVm(new() { ["install-distro"] = distro, ["install-repository"] = repository });
-        return host.RunAsXenopsd();
-    }
-
-    private void AssertNothingLeft()
-    {
-        Assert.Empty(mount.LiveMounts());
-        Assert.Empty(Directory.GetFileSystemEntries(mount.TempDir));
-    }
-
     [Theory]
-    [InlineData("nfs:nfs.example:{0}")]
-    [InlineData("nfs://nfs.example{0}")]
-    [InlineData("nfs://nfs.example:{0}/")]
-    public void Each_url_form_mounts_read_only_and_installs(string form)
+    [InlineData("nfs:127.0.0.1:{0}")]
+    [InlineData("nfs://127.0.0.1{0}")]
+    [InlineData("nfs://127.0.0.1:{0}/")]
+    public void Each_url_form_installs_from_the_server(string form)
     {
+        Assert.Contains(" vmlinuz\n", nfs.Server.List(Centos5 + "/images/xen"));
         var repository = string.Format(form, Centos5);
-        var result = Install(repository);
+        var result = NfsScenario.Install(host, repository);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var line = BootLine.ParseSxp(host, result.Stdout);
         BootLine.AssertFiles(host, line.Kernel, line.Ramdisk, Path.Combine(Centos5, "images/xen/vmlinuz"), Path.Combine(Centos5, "images/xen/initrd.img"));
+        Assert.Equal(nfs.Server.Cat(Centos5 + "/images/xen/initrd.img"), File.ReadAllBytes(line.Ramdisk!));
         Assert.Equal($" method={repository.TrimEnd('/')}/", line.Args);
-        var call = Assert.Single(mount.Calls("mount")).Split('|');
-        Assert.Equal(["-t", "nfs", "-o", "ro,nosuid,nodev", $"nfs.example:{Centos5}"], call[..5]);
-        Assert.StartsWith(Path.Combine(mount.TempDir, "nfs-repo-"), call[5]);
-        Assert.Equal([call[5]], mount.Calls("umount"));
-        AssertNothingLeft();
-    }
-
-    [Theory]
-    [InlineData("nfs:nfs.example:relative/path", "Directory part of NFS path was not an absolute path.")]
-    [InlineData("nfs://nfs.example", "NFS path was not in a valid format")]
-    [InlineData("nfs:nfs.example", "NFS path was not in a valid format")]
-    [InlineData("nfs:-oremount:/srv", "NFS path was not in a valid format")]
-    [InlineData("nfs:server name:/srv", "NFS path was not in a valid format")]
-    public void A_bad_nfs_path_is_invalid_source_and_mounts_nothing(string repository, string message)
-    {
-        var result = Install(repository);
-        Assert.Equal($"RuntimeError: INVALID_SOURCE\n{message}\n", result.Stderr);
-        Assert.Empty(mount.Calls("mount"));
-        AssertNothingLeft();
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains($"NFS: 127.0.0.1:{Centos5} over NFSv4.0, 127.0.0.1 port 2049"));
+        NfsScenario.AssertNothingLeft(host, failed: false);
     }
 
     [Fact]
-    public void A_failed_mount_is_invalid_source_and_leaves_no_directory()
+    public void A_200_MB_ramdisk_arrives_byte_for_byte()
     {
-        var result = Install("nfs:nfs.example:/no/such/export");
-        Assert.Equal("RuntimeError: INVALID_SOURCE\nnfs repo nfs:nfs.example:/no/such/export\n", result.Stderr);
-        Assert.Single(mount.Calls("mount"));
-        AssertNothingLeft();
+        var tree = nfs.Tree();
+        File.WriteAllText(Path.Combine(tree, "isolinux/vmlinuz").EnsureDirectory(), "kernel");
+        var sha = NfsExports.WriteRandom(Path.Combine(tree, "isolinux/initrd.img"), 200, seed: 11);
+        Assert.Contains($" {200 << 20} initrd.img\n", nfs.Server.List(tree + "/isolinux"));
+        NfsScenario.RaiseRamdiskLimit(host);
+        var result = NfsScenario.Install(host, $"nfs:127.0.0.1:{tree}");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var line = BootLine.ParseSxp(host, result.Stdout);
+        Assert.Equal(200L << 20, new FileInfo(line.Ramdisk!).Length);
+        Assert.Equal(sha, NfsExports.Sha256Of(line.Ramdisk!));
     }
 
     [Fact]
-    public void A_mount_that_hangs_is_killed_after_download_timeout_and_undone()
+    public void An_export_that_does_not_exist_is_invalid_source()
     {
-        // The stand-in mounts, then hangs as mount.nfs does on a dead server.
-        mount = new StandInMount(host, lingerSeconds: 60);
-        host.Config["download-timeout"] = "2";
-        var started = DateTime.UtcNow;
-        var result = Install($"nfs:nfs.example:{Centos5}");
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the hung mount held the VM start");
-        Assert.Equal($"RuntimeError: INVALID_SOURCE\nnfs repo nfs:nfs.example:{Centos5}\n", result.Stderr);
-        Assert.Contains(host.Syslog.Drain(), m => m.Contains("did not finish within 2 seconds"));
-        AssertNothingLeft();
-        Assert.Empty(host.BootFiles());
+        var result = NfsScenario.Install(host, "nfs:127.0.0.1:/no/such/export");
+        Assert.StartsWith("RuntimeError: INVALID_SOURCE\nnfs repo nfs:127.0.0.1:/no/such/export: MNT failed: ", result.Stderr);
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains("not over NFSv4.0") && m.Contains("trying NFSv3"));
+        NfsScenario.AssertNothingLeft(host);
     }
 
     [Fact]
-    public void A_missing_file_unmounts_before_failing()
+    public void A_directory_the_server_does_not_export_is_invalid_source()
     {
-        var empty = Path.Combine(host.Directory, "empty-export");
-        Directory.CreateDirectory(empty);
-        var result = Install($"nfs:nfs.example:{empty}");
-        Assert.Equal($"RuntimeError: INVALID_SOURCE\nUnable to access a required file in the specified repository: nfs:nfs.example:{empty}/isolinux/vmlinuz.\n", result.Stderr);
-        AssertNothingLeft();
-        Assert.Empty(host.BootFiles());
+        var notExported = Path.Combine(RepoPaths.Root, "src");
+        Assert.NotEqual(0, ProcessRunner.Run("/usr/bin/nfs-ls", [$"nfs://127.0.0.1{notExported}"]).ExitCode);
+        var result = NfsScenario.Install(host, $"nfs://127.0.0.1{notExported}");
+        Assert.StartsWith($"RuntimeError: INVALID_SOURCE\nnfs repo nfs://127.0.0.1{notExported}: MNT failed: ", result.Stderr);
+        NfsScenario.AssertNothingLeft(host);
     }
 
     [Theory]
     [InlineData("/etc/passwd")]
     [InlineData("../../../../../../../../etc/passwd")]
-    public void Symlinks_out_of_the_tree_are_not_followed(string target)
+    [InlineData("../../outside")]
+    public void Symlinks_out_of_the_export_are_not_followed(string target)
     {
-        var tree = Path.Combine(host.Directory, "hostile-export");
-        Directory.CreateDirectory(Path.Combine(tree, "isolinux"));
-        File.CreateSymbolicLink(Path.Combine(tree, "isolinux/vmlinuz"), target);
-        File.WriteAllText(Path.Combine(tree, "isolinux/initrd.img"), "initrd");
-        var result = Install($"nfs:nfs.example:{tree}");
-        Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("RuntimeError: INVALID_SOURCE\n", result.Stderr);
-        Assert.Empty(host.BootFiles());
-        AssertNothingLeft();
+        var tree = nfs.Tree();
+        File.WriteAllText(Path.Combine(tree, "outside"), "not in the tree");
+        var inside = Path.Combine(tree, "repo");
+        Directory.CreateDirectory(Path.Combine(inside, "isolinux"));
+        File.CreateSymbolicLink(Path.Combine(inside, "isolinux/vmlinuz"), target);
+        File.WriteAllText(Path.Combine(inside, "isolinux/initrd.img"), "initrd");
+        Assert.Contains("vmlinuz", nfs.Server.List(inside + "/isolinux"));
+        var result = NfsScenario.Install(host, $"nfs:127.0.0.1:{inside}");
+        Assert.Equal($"RuntimeError: INVALID_SOURCE\nUnable to access a required file in the specified repository: nfs:127.0.0.1:{inside}/isolinux/vmlinuz.\n", result.Stderr);
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains("treated as missing"));
+        NfsScenario.AssertNothingLeft(host);
     }
 
     [Fact]
-    public void Symlinks_inside_the_tree_are_followed()
+    public void Symlinks_inside_the_export_are_followed()
     {
-        var tree = Path.Combine(host.Directory, "linked-export");
-        Directory.CreateDirectory(Path.Combine(tree, "images/pxeboot"));
-        File.WriteAllText(Path.Combine(tree, "images/pxeboot/vmlinuz"), "kernel");
+        var tree = nfs.Tree();
+        File.WriteAllText(Path.Combine(tree, "images/pxeboot/vmlinuz").EnsureDirectory(), "kernel");
         File.WriteAllText(Path.Combine(tree, "images/pxeboot/initrd.img"), "initrd");
-        Directory.CreateSymbolicLink(Path.Combine(tree, "isolinux"), "images/pxeboot");
-        var result = Install($"nfs:nfs.example:{tree}");
+        Directory.CreateSymbolicLink(Path.Combine(tree, "isolinux"), "images/../images/pxeboot");
+        var result = NfsScenario.Install(host, $"nfs:127.0.0.1:{tree}");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var line = BootLine.ParseSxp(host, result.Stdout);
         Assert.Equal("kernel", File.ReadAllText(line.Kernel));
-        AssertNothingLeft();
+        Assert.Equal("initrd", File.ReadAllText(line.Ramdisk!));
     }
 
     [Fact]
-    public void A_fifo_in_the_tree_is_refused_instead_of_hanging()
+    public void A_fifo_in_the_export_is_refused()
     {
-        var tree = Path.Combine(host.Directory, "fifo-export");
+        var tree = nfs.Tree();
         Directory.CreateDirectory(Path.Combine(tree, "isolinux"));
         Assert.Equal(0, ProcessRunner.Run("mkfifo", [Path.Combine(tree, "isolinux/vmlinuz")]).ExitCode);
         File.WriteAllText(Path.Combine(tree, "isolinux/initrd.img"), "initrd");
-        var result = Install($"nfs:nfs.example:{tree}");
-        Assert.Equal($"RuntimeError: INVALID_SOURCE\nUnable to access a required file in the specified repository: nfs:nfs.example:{tree}/isolinux/vmlinuz.\n", result.Stderr);
-        AssertNothingLeft();
+        var result = NfsScenario.Install(host, $"nfs:127.0.0.1:{tree}");
+        Assert.Equal($"RuntimeError: INVALID_SOURCE\nUnable to access a required file in the specified repository: nfs:127.0.0.1:{tree}/isolinux/vmlinuz.\n", result.Stderr);
+        NfsScenario.AssertNothingLeft(host);
     }
 
-    public void Dispose()
+    [Fact]
+    public void The_cache_keeps_a_file_until_its_change_time_or_size_changes()
     {
-        foreach (var live in mount.LiveMounts().Reverse())
-            ProcessRunner.Run("/bin/umount", ["-l", live]);
-        host.Dispose();
+        var tree = nfs.Tree();
+        File.WriteAllText(Path.Combine(tree, "isolinux/vmlinuz").EnsureDirectory(), "kernel one");
+        File.WriteAllText(Path.Combine(tree, "isolinux/initrd.img"), "initrd");
+        var repository = $"nfs:127.0.0.1:{tree}";
+        Assert.Equal(0, NfsScenario.Install(host, repository).ExitCode);
+        host.Syslog.Drain();
+        var second = NfsScenario.Install(host, repository);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains(host.Syslog.Drain(), m => m.Contains($"copied {repository}/isolinux/vmlinuz from the cache"));
+        File.WriteAllText(Path.Combine(tree, "isolinux/vmlinuz"), "kernel two");
+        var third = NfsScenario.Install(host, repository);
+        Assert.Equal(0, third.ExitCode);
+        Assert.Equal("kernel two", File.ReadAllText(BootLine.ParseSxp(host, third.Stdout).Kernel));
     }
+
+    [Fact]
+    public void Diagnose_shows_the_protocol_version()
+    {
+        host.WriteConfig();
+        var result = host.Run("diagnose", "--other-config", "install-distro=rhlike", "--other-config", $"install-repository=nfs:127.0.0.1:{Centos5}");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.Contains("connection:  NFSv4.0, 127.0.0.1 port 2049", result.Stdout);
+        NfsScenario.AssertNothingLeft(host);
+    }
+
+    public void Dispose() => host.Dispose();
 }

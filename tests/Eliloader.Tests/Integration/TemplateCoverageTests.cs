@@ -6,7 +6,7 @@ namespace Eliloader.Tests.Integration;
 /// <summary>
 /// Every template of templates.tsv installs by every method it lists, and by https: a
 /// VM with exactly the template's keys and a repository at the matching fixture (a
-/// URL, an NFS export, or an ISO image in the drive) goes through round 1 and, where
+/// URL, an export of a real nfs-ganesha read by the built-in client, or an ISO image in the drive) goes through round 1 and, where
 /// its family has one, round 2 with a stand-in pygrub. A template with PV-args is
 /// started as xapi started it (--extra_args), the others as today's xenopsd does.
 /// The table goes to the test output and to TestResults/template-coverage.txt.
@@ -21,6 +21,7 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
         var cases = TemplateCatalog.All
             .SelectMany(t => t.Methods.Append("https").Select(method => (Template: t, Method: method)))
             .ToList();
+        using var nfs = new GaneshaServer([RepoPaths.Mirrors]);
         var results = new string[cases.Count];
         Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => results[i] = Install(cases[i].Template, cases[i].Method));
 
@@ -83,8 +84,7 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
             case "ftp":
                 return (ftp.Url + tree, "");
             case "nfs":
-                _ = new StandInMount(host);
-                return ($"nfs:nfs.example:{Path.Combine(RepoPaths.Mirrors, tree)}", "");
+                return ($"nfs:127.0.0.1:{Path.Combine(RepoPaths.Mirrors, tree)}", "");
             case "cdrom" when template.Distro == "debianlike":
                 var arch = template.Arch == "i386" ? "i386" : "amd64";
                 var layout = tree == "ubuntu" ? "install" : arch == "i386" ? "install.386/xen" : "install.amd/xen";

@@ -1,7 +1,7 @@
 namespace Eliloader.Tests.Support;
 
 /// <summary>
-/// mount and umount commands for NFS tests: they record their arguments and, instead of
+/// mount and umount commands for the tests of nfs-client = mount: they record their arguments and, instead of
 /// NFS, bind-mount the local directory named by the export's path (server:/dir binds /dir).
 /// </summary>
 public sealed class StandInMount
@@ -19,6 +19,7 @@ public sealed class StandInMount
             sleep {{lingerSeconds}}
             """);
         Write("umount", """exec /bin/umount "$@" """);
+        host.Config["nfs-client"] = "mount";
         host.Config["mount"] = Path.Combine(directory, "mount");
         host.Config["umount"] = Path.Combine(directory, "umount");
         host.Config["temp-dir"] = TempDir;

@@ -15,7 +15,21 @@ public sealed class SettingsFileTests
         Assert.Equal(ErrorFormatSetting.Auto, settings.ErrorFormat);
         Assert.Equal("/dev/log", settings.SyslogSocket);
         Assert.Equal(60, settings.DownloadTimeout);
+        Assert.Equal(NfsClientSetting.Builtin, settings.NfsClient);
         Assert.Equal(1024, settings.DownloadMinRate);
+    }
+
+    [Theory]
+    [InlineData("builtin", NfsClientSetting.Builtin)]
+    [InlineData("mount", NfsClientSetting.Mount)]
+    public void Nfs_client_is_builtin_or_mount(string value, NfsClientSetting expected) =>
+        Assert.Equal(expected, SettingsFile.Parse("conf", [$"nfs-client = {value}"]).NfsClient);
+
+    [Fact]
+    public void Nfs_client_refuses_anything_else()
+    {
+        var e = Assert.Throws<ApiError>(() => SettingsFile.Parse("conf", ["nfs-client = kernel"]));
+        Assert.Equal("Invalid configuration, conf line 1: nfs-client: 'kernel' is not one of builtin, mount", e.Parameters[0]);
     }
 
     [Theory]

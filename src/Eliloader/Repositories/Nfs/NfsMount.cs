@@ -3,7 +3,7 @@ using Eliloader.Boot;
 using Eliloader.Errors;
 using Eliloader.Xen;
 
-namespace Eliloader.Repositories;
+namespace Eliloader.Repositories.Nfs;
 
 /// <summary>
 /// An NFS export mounted read-only on a fresh directory through the configured mount

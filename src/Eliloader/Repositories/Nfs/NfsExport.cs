@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Eliloader.Errors;
 
-namespace Eliloader.Repositories;
+namespace Eliloader.Repositories.Nfs;
 
 /// <summary>
 /// An NFS install-repository in one of its three spellings: nfs:server:/path,
