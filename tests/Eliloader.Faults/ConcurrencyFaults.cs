@@ -34,6 +34,8 @@ public sealed class ConcurrencyFaults(FaultSuite suite) : FaultCategory(suite)
         new("20 boots, cache on: each file downloaded once", Expected.Boots().Within(60), host =>
         {
             var url = Mirror(host);
+            // A run waits for another's download at most five download-timeouts: the default, not the suite's short one.
+            host.Config["download-timeout"] = "60";
             AtOnce(host, url, 20);
             foreach (var file in new[] { "vmlinuz", "initrd" })
             {
