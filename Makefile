@@ -13,7 +13,7 @@ SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.pr
 # The version, in one place: Directory.Build.props.
 VERSION := $(shell sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
 
-.PHONY: setup build publish package fixtures test e2e demo bench mutate clean
+.PHONY: setup build publish package fixtures test faults e2e demo bench mutate clean
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
@@ -67,6 +67,12 @@ $(DEBIAN12_IMAGES)/SHA256SUMS: $(DEBIAN12_TREE)/initrd.gz
 
 test: setup publish package fixtures
 	tests/run-tests.sh
+
+# The fault suite alone (it is part of `make test` as well): the published binary against
+# hostile mirrors, media, ramdisks, XenAPI, xenstore, configuration, pygrub, signals, full
+# disks and many boots at once; prints its table and its own "N passed, N failed".
+faults: setup publish
+	tests/run-tests.sh tests/Eliloader.Faults/Eliloader.Faults.csproj
 
 # The real boot alone (it is part of `make test` as well): qemu boots the Debian 12
 # netboot kernel with the initrd eliloader patched.

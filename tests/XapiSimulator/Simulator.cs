@@ -55,41 +55,7 @@ public sealed class Simulator : IDisposable
             return read(state);
     }
 
-    private void Listen(string path, Func<NetworkStream, Task> serve)
-    {
-        File.Delete(path);
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
-        listener.Listen(64);
-        listeners.Add(listener);
-        _ = Task.Run(async () =>
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                Socket client;
-                try
-                {
-                    client = await listener.AcceptAsync(stopping.Token);
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-                {
-                    return;
-                }
-                _ = Task.Run(async () =>
-                {
-                    using var stream = new NetworkStream(client, ownsSocket: true);
-                    try
-                    {
-                        await serve(stream);
-                    }
-                    catch (Exception e) when (e is IOException or SocketException or EndOfStreamException)
-                    {
-                        // The client went away.
-                    }
-                });
-            }
-        });
-    }
+    private void Listen(string path, Func<NetworkStream, Task> serve) => listeners.Add(UnixSocketServer.Listen(path, serve, stopping.Token));
 
     private async Task ServeXapi(NetworkStream stream)
     {
