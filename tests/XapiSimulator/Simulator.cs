@@ -55,6 +55,9 @@ public sealed class Simulator : IDisposable
             return read(state);
     }
 
+    private static bool Mutates(string method) =>
+        method.Split('.').Last() is var call && (call.StartsWith("set_") || call.StartsWith("add_to_") || call.StartsWith("remove_from_"));
+
     private void Listen(string path, Func<NetworkStream, Task> serve) => listeners.Add(UnixSocketServer.Listen(path, serve, stopping.Token));
 
     private async Task ServeXapi(NetworkStream stream)
@@ -93,7 +96,9 @@ public sealed class Simulator : IDisposable
                     {
                         reply = XmlRpcCodec.Failure(e.Description, state.StringTags);
                     }
-                    if (stateFile is not null)
+                    // Only calls that change the host are written out, as XAPI's database
+                    // writes only changes; a write per getter would slow every boot measured.
+                    if (stateFile is not null && Mutates(method))
                         state.Save(stateFile);
                 }
             }

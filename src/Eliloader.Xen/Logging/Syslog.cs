@@ -28,6 +28,12 @@ public sealed class Syslog(string socketPath, string ident) : IDisposable
         {
             if (socket is null)
             {
+                // No daemon (a bare test host): said once here, without the cost of an exception.
+                if (!File.Exists(socketPath))
+                {
+                    unavailable = true;
+                    return;
+                }
                 socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
                 socket.Connect(new UnixDomainSocketEndPoint(socketPath));
                 socket.Blocking = false;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Eliloader.Repositories;
 using Eliloader.Verification;
 
@@ -14,6 +15,7 @@ public sealed record TransferResult(long Length, IReadOnlyDictionary<string, str
 public static class Transfer
 {
     private const int BufferSize = 1 << 20;
+    private const int MinBufferSize = 4 << 10;
 
     public static TransferResult Copy(RemoteFile source, IReadOnlyList<Stream> targets, long limit, IEnumerable<string> algorithms, IProgressDisplay progress)
     {
@@ -21,8 +23,11 @@ public static class Transfer
             throw Limits.Exceeded(source.Url, limit);
         using var digests = new DigestSet(algorithms);
         // Two buffers: the next chunk arrives from the source while this one is written
-        // and hashed, so verifying a download costs little more than receiving it.
-        byte[][] buffers = [new byte[BufferSize], new byte[BufferSize]];
+        // and hashed, so verifying a download costs little more than receiving it. They
+        // come from the shared pool, no larger than the file: the kernel's pair serves
+        // the ramdisk, and a 3 kB file does not pay for clearing and faulting in 2 MiB.
+        var size = (int)Math.Clamp(source.Length ?? BufferSize, MinBufferSize, BufferSize);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(size), ArrayPool<byte>.Shared.Rent(size)];
         long total = 0;
         var current = 0;
         var pending = Task.Run(() => ReadSome(source, buffers[0], 0));
@@ -49,6 +54,8 @@ public static class Transfer
             // The source is disposed by the caller: no read may still be running then.
             if (!pending.IsCompleted)
                 ((IAsyncResult)pending).AsyncWaitHandle.WaitOne();
+            foreach (var buffer in buffers)
+                ArrayPool<byte>.Shared.Return(buffer);
         }
         progress.Finish();
         if (source.Length is { } expected && total != expected)
