@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Eliloader.Formats.Ext2;
+using static Eliloader.Formats.Tests.Ext2Trees;
 
 namespace Eliloader.Formats.Tests;
 
@@ -11,59 +12,15 @@ namespace Eliloader.Formats.Tests;
 /// </summary>
 public sealed class Ext2RoundTripTests : IDisposable
 {
-    private const uint Now = 1_700_000_000;
     private readonly string work = Path.Combine(Path.GetTempPath(), "ext2-roundtrip-" + Guid.NewGuid().ToString("N")[..8]);
 
     public Ext2RoundTripTests() => System.IO.Directory.CreateDirectory(work);
-
-    /// <summary>One group of 1 KiB blocks, as mke2fs makes a small RHEL 4 ramdisk.</summary>
-    private static Ext2Superblock Geometry(uint blocks = 1024, uint inodes = 64, uint blocksPerGroup = 8192) => new(
-        InodesCount: inodes, BlocksCount: blocks, FirstDataBlock: 1, BlockSize: 1024, BlocksPerGroup: blocksPerGroup,
-        InodesPerGroup: inodes, InodeSize: 128, FirstInode: 11, Uuid: [.. Enumerable.Range(1, 16).Select(i => (byte)i)], VolumeName: new byte[16]);
-
-    private static Ext2Node Directory(params (string Name, Ext2Node Node)[] children)
-    {
-        var directory = new Ext2Node { Mode = 0x41ED, Uid = 0, ModificationTime = 1_600_000_000 };
-        foreach (var (name, node) in children)
-            directory.Children[name] = node;
-        return directory;
-    }
-
-    private static Ext2Node File(byte[] data, uint mode = 0x81A4) =>
-        new() { Mode = mode, Size = data.Length, Data = () => new MemoryStream(data), Uid = 70_000, Gid = 80_001, AccessTime = 1, ChangeTime = 2, ModificationTime = 3 };
-
-    private static Ext2Node Symlink(string target) =>
-        new() { Mode = 0xA1FF, Size = target.Length, Data = () => new MemoryStream(Encoding.ASCII.GetBytes(target)) };
-
-    private static byte[] Random(int length, int seed)
-    {
-        var data = new byte[length];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
-
-    private byte[] Build(Ext2Node root, Ext2Superblock? geometry = null)
-    {
-        var output = new MemoryStream();
-        Ext2Builder.Write(output, root, geometry ?? Geometry(), Now);
-        return output.ToArray();
-    }
 
     private string Fsck(byte[] image)
     {
         var path = Path.Combine(work, "image");
         System.IO.File.WriteAllBytes(path, image);
         return Shell.Run($"e2fsck -fn {path} >/dev/null 2>&1 && echo CLEAN || e2fsck -fn {path} 2>&1 || true");
-    }
-
-    private static Ext2Node Read(byte[] image) => Ext2Reader.Open(new MemoryStream(image)).ReadTree();
-
-    private static byte[] Content(Ext2Node node)
-    {
-        var data = new MemoryStream();
-        using (var stream = node.Data!())
-            stream.CopyTo(data);
-        return data.ToArray();
     }
 
     [Fact]
@@ -209,9 +166,6 @@ public sealed class Ext2RoundTripTests : IDisposable
         Assert.Equal($"ext2 directory {string.Concat(Enumerable.Repeat("/d", 129))} lies more than 128 directories deep",
             Assert.Throws<InvalidDataException>(() => Read(Build(Directory(("d", Nested(129))), Geometry(inodes: 256)))).Message);
     }
-
-    /// <summary>Inode n of a one-group image the builder wrote: the table starts at block 5.</summary>
-    private static Span<byte> Inode(byte[] image, uint number) => image.AsSpan(5 * 1024 + (int)(number - 1) * 128, 128);
 
     [Fact]
     public void A_file_larger_than_the_image_is_refused()
