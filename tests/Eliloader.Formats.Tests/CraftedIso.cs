@@ -37,6 +37,7 @@ public sealed class CraftedIso(bool rockRidge = true)
     }
 
     private readonly Node root = new("", Kind.Directory);
+    private readonly List<byte[]> extraDescriptors = [];
 
     /// <summary>A directory (the root for ""), its extent padded with zeros to <paramref name="paddedTo"/> bytes.</summary>
     public CraftedIso Directory(string path, long paddedTo = 0)
@@ -59,6 +60,13 @@ public sealed class CraftedIso(bool rockRidge = true)
     public CraftedIso RawEntry(string path, byte[] systemUse)
     {
         Add(path, name => new Node(name, Kind.File) { SystemUse = systemUse });
+        return this;
+    }
+
+    /// <summary>A sector placed among the volume descriptors, after the primary and before the terminator.</summary>
+    public CraftedIso VolumeDescriptor(byte[] sector)
+    {
+        extraDescriptors.Add(sector);
         return this;
     }
 
@@ -94,7 +102,7 @@ public sealed class CraftedIso(bool rockRidge = true)
             foreach (var child in directory.Children.Where(c => c.Kind == Kind.Directory))
                 pending.Enqueue(child);
         }
-        var next = 18;
+        var next = 18 + extraDescriptors.Count;
         foreach (var directory in directories)
         {
             directory.Size = Math.Max(RecordsLength(directory), directory.PaddedTo);
@@ -291,7 +299,9 @@ public sealed class CraftedIso(bool rockRidge = true)
         BothEndian16(primary[128..], Sector);
         Record(root.Lba, root.Size, 0x02, [0], []).CopyTo(primary[156..]);
         primary[881] = 1;
-        var terminator = image.AsSpan(17 * Sector, Sector);
+        for (var i = 0; i < extraDescriptors.Count; i++)
+            extraDescriptors[i].CopyTo(image, (17L + i) * Sector);
+        var terminator = image.AsSpan((17 + extraDescriptors.Count) * Sector, Sector);
         terminator[0] = 255;
         "CD001"u8.CopyTo(terminator[1..]);
         terminator[6] = 1;
