@@ -424,6 +424,23 @@ public sealed class Ext2BoundaryTests
     }
 
     [Fact]
+    public void A_directory_named_twice_or_inside_itself_is_refused()
+    {
+        // Inodes: a 11, b 12, a/c 13; blocks: the root 13, a 14. Entries of both: ".", "..", then one of 12 bytes each.
+        var image = Build(Directory(("a", Directory(("c", File([])))), ("b", File([]))));
+        var secondName = image.ToArray();
+        Set32(secondName, RootBlock + 36, 11);
+        Assert.Equal("ext2 directory /b appears twice in the tree", Refusal(secondName));
+        var cycle = image.ToArray();
+        Set32(cycle, 14 * 1024 + 24, 2);
+        Assert.Equal("ext2 directory /a/c appears twice in the tree", Refusal(cycle));
+        // A file named twice is one node: a hard link.
+        Set32(image, RootBlock + 36, 13);
+        var back = Read(image);
+        Assert.Same(back.Children["a"].Children["c"], back.Children["b"]);
+    }
+
+    [Fact]
     public void A_name_with_a_slash_is_refused()
     {
         var image = OneFile();

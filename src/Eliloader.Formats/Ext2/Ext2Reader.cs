@@ -59,12 +59,18 @@ public sealed class Ext2Reader
     }
 
     /// <summary>The whole tree from the root directory.</summary>
-    public Ext2Node ReadTree() => Node(RootInode, "/", new HashSet<uint>(), 0);
+    public Ext2Node ReadTree() => Node(RootInode, "/", 0);
 
-    private Ext2Node Node(uint number, string path, HashSet<uint> directories, int depth)
+    private Ext2Node Node(uint number, string path, int depth)
     {
+        // A file met again is a hard link; a directory met again (a second name, or an
+        // entry naming an ancestor) would make the tree a graph, or a cycle.
         if (nodes.TryGetValue(number, out var known))
-            return known;
+        {
+            return known.IsDirectory
+                ? throw new InvalidDataException($"ext2 directory {path} appears twice in the tree")
+                : known;
+        }
         var inode = Inode(number, path).ToArray();
         var symlinkTarget = inode[40..100];
         var mode = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan());
@@ -102,15 +108,13 @@ public sealed class Ext2Reader
         nodes[number] = node;
         if (type == 0x4000)
         {
-            if (!directories.Add(number))
-                throw new InvalidDataException($"ext2 directory {path} appears twice in the tree");
             if (depth > MaxDepth)
                 throw new InvalidDataException($"ext2 directory {path} lies more than {MaxDepth} directories deep");
             foreach (var (name, child) in Entries(dataBlocks, path))
             {
                 if (++entries > MaxEntries)
                     throw new InvalidDataException($"ext2 image holds more than {MaxEntries} names");
-                node.Children[name] = Node(child, path.TrimEnd('/') + "/" + name, directories, depth + 1);
+                node.Children[name] = Node(child, path.TrimEnd('/') + "/" + name, depth + 1);
             }
         }
         return node;
