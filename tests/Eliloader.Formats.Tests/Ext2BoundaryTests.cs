@@ -517,4 +517,70 @@ public sealed class Ext2BoundaryTests
         Assert.Equal([0xFF, 0x07, 0x00, 0, 0, 0, 0, 0, 0xFF], inodes[..9].ToArray());
         Assert.Equal((999u - 16, 53u), (BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(1024 + 12)), BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(1024 + 16))));
     }
+
+    [Fact]
+    public void Superblock_copies_lie_in_groups_0_and_1_and_the_powers_of_3_5_and_7()
+    {
+        // 33 groups of 256 blocks and 8 inodes: two blocks of group descriptors.
+        var geometry = Geometry(blocks: 1 + 33 * 256, inodes: 33 * 8, blocksPerGroup: 256) with { InodesPerGroup = 8 };
+        var image = Build(Directory(("a", File(Random(3000, 17)))), geometry);
+        int[] copies = [0, 1, 3, 5, 7, 9, 25, 27];
+        for (var group = 0; group < 33; group++)
+        {
+            var start = (1 + group * 256) * 1024;
+            Assert.Equal(copies.Contains(group), BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(start + 56)) == Ext2Superblock.Magic);
+            // A group's block bitmap follows its superblock and two descriptor blocks, or opens the group.
+            var descriptor = image.AsSpan(2048 + group * 32);
+            Assert.Equal((uint)(1 + group * 256 + (copies.Contains(group) ? 3 : 0)), BinaryPrimitives.ReadUInt32LittleEndian(descriptor));
+        }
+        Assert.Equal(Random(3000, 17), Content(Read(image).Children["a"]));
+    }
+
+    [Fact]
+    public void A_tree_may_fill_every_block_and_not_one_byte_more()
+    {
+        // 128 blocks: 12 of metadata from block 1, the root's block, then 114 for a file of 113 blocks and its indirect block.
+        var full = Build(Directory(("a", File(Random(113 * 1024, 18)))), Geometry(blocks: 128));
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(full.AsSpan(1024 + 12)));
+        Assert.Equal(Random(113 * 1024, 18), Content(Read(full).Children["a"]));
+        Assert.Equal("the tree does not fit in the image's 128 blocks",
+            Assert.Throws<InvalidDataException>(() => Build(Directory(("a", File(Random(113 * 1024 + 1, 18)))), Geometry(blocks: 128))).Message);
+    }
+
+    [Fact]
+    public void A_last_group_just_large_enough_for_its_metadata_is_built_and_one_block_less_refused()
+    {
+        // Group 1 of 1020-block groups holds a superblock, a descriptor block, two bitmaps and 8 inode table blocks: 12.
+        static Ext2Superblock TwoGroups(uint blocks) => Geometry(blocks: blocks, inodes: 128, blocksPerGroup: 1020) with { InodesPerGroup = 64 };
+        var image = Build(Directory(), TwoGroups(1 + 1020 + 12));
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(2048 + 32 + 12)));
+        Assert.Equal(0x41EDu, Read(image).Mode);
+        Assert.Equal("the ext2 image to rebuild has group 1 too small for its bitmaps and inode table",
+            Assert.Throws<InvalidDataException>(() => Build(Directory(), TwoGroups(1 + 1020 + 11))).Message);
+    }
+
+    [Fact]
+    public void Groups_of_8192_inodes_are_built()
+    {
+        var image = Build(Directory(("a", File([5]))), Geometry(blocks: 2048, inodes: 8192));
+        Assert.Equal(8192u, BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(1024 + 40)));
+        Assert.Equal([5], Content(Read(image).Children["a"]));
+    }
+
+    /// <summary>A source that hands out at most 100 bytes a read.</summary>
+    private sealed class Trickle(byte[] data) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 100));
+    }
+
+    [Fact]
+    public void File_blocks_are_filled_from_short_reads_and_zeroed_past_the_end()
+    {
+        var data = Random(1500, 19);
+        var image = Build(Directory(("a", new Ext2Node { Mode = 0x81A4, Size = data.Length, Data = () => new Trickle(data) })));
+        Assert.Equal(data, Content(Read(image).Children["a"]));
+        // The data blocks are 14 and 15: the second holds 476 bytes, then zeros, not what the first held.
+        Assert.Equal(data, image.AsSpan(14 * 1024, 1500).ToArray());
+        Assert.True(image.AsSpan(14 * 1024 + 1500, 548).ToArray().All(b => b == 0));
+    }
 }

@@ -459,4 +459,20 @@ public sealed class IsoBoundaryTests
         Assert.NotNull(Open(Image(2047)).Find("a/f"));
         Assert.Equal("looking up 'a/f' reads more than 8388608 bytes of directories", Refusal(Image(2048), "a/f"));
     }
+
+    [Fact]
+    public void A_relocated_entry_without_a_name_field_is_not_listed_either()
+    {
+        var iso = Open(new CraftedIso().File("kept", "k").RawEntry("moved", Field("RE")).Build());
+        Assert.Null(iso.Find("MOVED"));
+        Assert.NotNull(iso.Find("kept"));
+    }
+
+    [Fact]
+    public void A_link_ending_in_a_parent_component_is_followed()
+    {
+        // The last component, "..", is two bytes: flags and a zero length.
+        var iso = Open(new CraftedIso().File("f", "top").Directory("d").Symlink("l", "d/..").Build());
+        Assert.Equal("top", Read(iso, "l/f"));
+    }
 }
