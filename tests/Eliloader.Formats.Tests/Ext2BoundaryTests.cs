@@ -583,4 +583,42 @@ public sealed class Ext2BoundaryTests
         Assert.Equal(data, image.AsSpan(14 * 1024, 1500).ToArray());
         Assert.True(image.AsSpan(14 * 1024 + 1500, 548).ToArray().All(b => b == 0));
     }
+
+    [Theory]
+    [InlineData(1u, null)]
+    [InlineData(64u, null)]
+    [InlineData(65u, "ext2 entry /abcd names inode 65, outside the image's 64")]
+    public void An_entry_may_name_inodes_1_to_the_count(uint inode, string? message)
+    {
+        var image = OneFile();
+        Set32(image, RootBlock + 24, inode);
+        if (message is null)
+            Assert.Equal(0u, Read(image).Children["abcd"].Mode);
+        else
+            Assert.Equal(message, Refusal(image));
+    }
+
+    [Fact]
+    public void Fifos_and_sockets_get_no_blocks_whatever_their_size()
+    {
+        var image = Build(Directory(("f", new Ext2Node { Mode = 0x1180, Size = 100, Data = () => new MemoryStream(new byte[100]) }),
+            ("s", new Ext2Node { Mode = 0xC1ED, Size = 100, Data = () => new MemoryStream(new byte[100]) })));
+        foreach (var inode in new uint[] { 11, 12 })
+        {
+            Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(Inode(image, inode)[28..]));
+            Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(Inode(image, inode)[40..]));
+        }
+    }
+
+    [Fact]
+    public void A_file_needing_triple_indirect_blocks_is_refused_before_anything_is_written()
+    {
+        // 12 direct, 256 indirect and 65,536 double indirect blocks are the most written; one block more is refused.
+        var size = (12 + 256 + 65_536 + 1) * 1024L;
+        var geometry = Geometry(blocks: 70_000, inodes: 9 * 64) with { InodesPerGroup = 64 };
+        var output = new MemoryStream();
+        var error = Assert.Throws<InvalidDataException>(() => Ext2Builder.Write(output, Directory(("big", new Ext2Node { Mode = 0x81A4, Size = size })), geometry, Now));
+        Assert.Equal("a file needs triple indirect blocks, which are not written", error.Message);
+        Assert.Equal(0, output.Length);
+    }
 }
