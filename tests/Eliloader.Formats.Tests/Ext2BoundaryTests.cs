@@ -338,20 +338,10 @@ public sealed class Ext2BoundaryTests
         var data = Random(3000, 14);
         var image = Build(Directory(("a", File(data))));
         using var stream = Read(image).Children["a"].Data!();
-        var buffer = new byte[700];
-        var got = new MemoryStream();
-        var sizes = new List<int>();
-        int n;
-        do
-        {
-            n = stream.Read(buffer, 0, buffer.Length);
-            sizes.Add(n);
-            got.Write(buffer, 0, n);
-        }
-        while (n > 0);
-        Assert.Equal([700, 324, 700, 324, 700, 252, 0], sizes);
-        Assert.Equal(data, got.ToArray());
-        Assert.Equal(0, stream.Read(buffer, 0, buffer.Length));
+        var (counts, bytes) = Reads.InChunksOf(stream, 700);
+        Assert.Equal([700, 324, 700, 324, 700, 252, 0], counts);
+        Assert.Equal(data, bytes);
+        Assert.Equal(0, stream.Read(new byte[10], 0, 10));
     }
 
     /// <summary>A one-file image: the root directory is block 13 ("." at 0, ".." at 12, "abcd" at 24), the file's data blocks 14 to 16.</summary>

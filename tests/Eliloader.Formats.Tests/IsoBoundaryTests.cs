@@ -174,20 +174,10 @@ public sealed class IsoBoundaryTests
         var file = iso.Find("f")!;
         using var stream = iso.OpenRead(file);
         Assert.Equal(4500, stream.Length);
-        var buffer = new byte[1000];
-        Assert.Equal(0, stream.Read(buffer, 0, 0));
-        var sizes = new List<int>();
-        var got = new MemoryStream();
-        int n;
-        do
-        {
-            n = stream.Read(buffer, 0, buffer.Length);
-            sizes.Add(n);
-            got.Write(buffer, 0, n);
-        }
-        while (n > 0);
-        Assert.Equal([1000, 500, 1000, 500, 1000, 500, 0], sizes);
-        Assert.Equal(data, got.ToArray());
+        Assert.Equal(0, stream.Read(new byte[10], 0, 0));
+        var (counts, bytes) = Reads.InChunksOf(stream, 1000);
+        Assert.Equal([1000, 500, 1000, 500, 1000, 500, 0], counts);
+        Assert.Equal(data, bytes);
     }
 
     private static byte[] StreamData(int length) => [.. Enumerable.Range(0, length).Select(i => (byte)(i * 13 + 5))];
