@@ -321,15 +321,19 @@ public sealed class Ext2BoundaryTests
     }
 
     [Fact]
-    public void A_file_of_268_blocks_needs_no_double_indirect_block()
+    public void A_double_indirect_block_is_begun_at_the_269th_block_and_a_map_every_256_blocks_after()
     {
-        var image = Build(Directory(("a", File(Random(268 * 1024, 12))), ("b", File(Random(269 * 1024, 13)))));
+        // c needs a second map under the double indirect block from its 525th block on.
+        var image = Build(Directory(("a", File(Random(268 * 1024, 12))), ("b", File(Random(269 * 1024, 13))), ("c", File(Random(525 * 1024, 20)))),
+            Geometry(blocks: 2048));
         Assert.Equal(2 * (268u + 1), BinaryPrimitives.ReadUInt32LittleEndian(Inode(image, 11)[28..]));
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(Inode(image, 11)[(40 + 13 * 4)..]));
         Assert.Equal(2 * (269u + 3), BinaryPrimitives.ReadUInt32LittleEndian(Inode(image, 12)[28..]));
+        Assert.Equal(2 * (525u + 4), BinaryPrimitives.ReadUInt32LittleEndian(Inode(image, 13)[28..]));
         var back = Read(image);
         Assert.Equal(Random(268 * 1024, 12), Content(back.Children["a"]));
         Assert.Equal(Random(269 * 1024, 13), Content(back.Children["b"]));
+        Assert.Equal(Random(525 * 1024, 20), Content(back.Children["c"]));
     }
 
     [Fact]
@@ -610,5 +614,13 @@ public sealed class Ext2BoundaryTests
         var error = Assert.Throws<InvalidDataException>(() => Ext2Builder.Write(output, Directory(("big", new Ext2Node { Mode = 0x81A4, Size = size })), geometry, Now));
         Assert.Equal("a file needs triple indirect blocks, which are not written", error.Message);
         Assert.Equal(0, output.Length);
+    }
+
+    [Fact]
+    public void A_directory_under_two_names_or_a_file_with_a_size_and_no_data_is_refused()
+    {
+        var shared = Directory();
+        Assert.Equal("ext2 directory 'b' would have two parents", Assert.Throws<InvalidDataException>(() => Build(Directory(("a", shared), ("b", shared)))).Message);
+        Assert.Equal("a file with a size has no data", Assert.Throws<InvalidDataException>(() => Build(Directory(("a", new Ext2Node { Mode = 0x81A4, Size = 10 })))).Message);
     }
 }
