@@ -334,6 +334,7 @@ public sealed class IsoBoundaryTests
         // The "." record holds "SP", its length, version, 0xBE 0xEF and the skip after 34 bytes: 41 at least.
         Assert.Equal("Rock Ridge", With(RootSector, 41));
         Assert.Equal("ISO 9660", With(RootSector, 40));
+        Assert.Equal("ISO 9660", With(RootSector, 33));
         Assert.Equal("ISO 9660", With(RootSector + 34, 'X'));
         Assert.Equal("ISO 9660", With(RootSector + 35, 'X'));
         Assert.Equal("ISO 9660", With(RootSector + 38, 0));
@@ -464,5 +465,48 @@ public sealed class IsoBoundaryTests
         // The last component, "..", is two bytes: flags and a zero length.
         var iso = Open(new CraftedIso().File("f", "top").Directory("d").Symlink("l", "d/..").Build());
         Assert.Equal("top", Read(iso, "l/f"));
+    }
+
+    /// <summary>A directory record of 34 bytes for a supplementary descriptor's root.</summary>
+    private static (int, byte)[] RootRecord(uint lba, uint length) =>
+        [(156, 34), (156 + 2, (byte)lba), (156 + 3, (byte)(lba >> 8)), (156 + 4, (byte)(lba >> 16)), (156 + 5, (byte)(lba >> 24)),
+            (156 + 10, (byte)length), (156 + 11, (byte)(length >> 8)), (156 + 25, 2), (156 + 32, 1)];
+
+    [Fact]
+    public void The_first_joliet_descriptor_is_the_one_read_and_its_root_is_checked_against_the_image()
+    {
+        // With two more descriptors the root directory is sector 20; the second Joliet's root lies far past the image.
+        var sound = Descriptor(2, [(88, 0x25), (89, 0x2F), (90, 0x45), .. RootRecord(20, 2048)]);
+        var far = Descriptor(2, [(88, 0x25), (89, 0x2F), (90, 0x45), .. RootRecord(0x0100_0000, 2048)]);
+        Assert.Null(Open(Build([sound, far])).Find("x"));
+        Assert.Equal($"root directory extends past the end of the image ({0x0100_0000L * 2048 + 2048} > {22 * 2048} bytes)",
+            Refusal(Build([Descriptor(3), far]), "x"));
+    }
+
+    [Fact]
+    public void A_primary_root_past_the_end_of_the_image_is_refused_on_opening()
+    {
+        var image = Plain();
+        Set32(image, PrimaryRoot + 2, 0x0100_0000);
+        // The root directory's extent is its three records: 108 bytes.
+        Assert.Equal($"root directory extends past the end of the image ({0x0100_0000L * 2048 + 108} > {20 * 2048} bytes)", OpenRefusal(image));
+    }
+
+    [Fact]
+    public void A_continued_record_followed_by_another_name_is_listed_with_the_extents_it_has()
+    {
+        // "a" (34 bytes at 68) is flagged as continued, but "b" follows.
+        var image = new CraftedIso(rockRidge: false).File("a", "first").File("b", "second").Build();
+        image[RootSector + 68 + 25] = 0x80;
+        var iso = Open(image);
+        Assert.Equal("first", Read(iso, "a"));
+        Assert.Equal("second", Read(iso, "b"));
+    }
+
+    [Fact]
+    public void A_continuation_area_at_the_start_of_the_image_is_read()
+    {
+        // Block 0, offset 0: the system area's zeros, which hold no field; the plain name serves.
+        Assert.NotNull(Open(new CraftedIso().RawEntry("l", Continuation(0, 0, 10)).Build()).Find("L"));
     }
 }
