@@ -32,6 +32,14 @@ internal sealed class CraftedKey
         return new CraftedKey(new PgpKeyPair(PublicKeyAlgorithmTag.EdDsa_Legacy, generator.GenerateKeyPair(), created));
     }
 
+    /// <summary>An ECDSA P-256 key: an algorithm eliloader does not check signatures of.</summary>
+    public static CraftedKey NewEcdsa(DateTime created)
+    {
+        var generator = new ECKeyPairGenerator("ECDSA");
+        generator.Init(new ECKeyGenerationParameters(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1, new SecureRandom()));
+        return new CraftedKey(new PgpKeyPair(PublicKeyAlgorithmTag.ECDsa, generator.GenerateKeyPair(), created));
+    }
+
     /// <summary>A document signature over <paramref name="data"/>, made at <paramref name="at"/>.</summary>
     public byte[] Sign(ReadOnlySpan<byte> data, DateTime at, HashAlgorithmTag hash = HashAlgorithmTag.Sha256, int type = PgpSignature.BinaryDocument,
         Action<PgpSignatureSubpacketGenerator>? subpackets = null)

@@ -125,6 +125,19 @@ public sealed class SignatureRuleTests
         Assert.Equal($"public-key algorithm {algorithm} is not supported (RSA and Ed25519 are)", check.Reason);
     }
 
+    [Fact]
+    public void An_ecdsa_key_is_described_by_its_number_and_its_signatures_are_not_supported()
+    {
+        var ecdsa = CraftedKey.NewEcdsa(Made);
+        var keyring = new Keyring();
+        keyring.Add("ecdsa.gpg", CraftedRing.Usual(ecdsa).Bytes());
+
+        var check = Assert.Single(SignatureChecker.Check(ecdsa.Sign(Data, Signed), Data, keyring, NoSha1));
+        Assert.Equal(SignatureVerdict.Unsupported, check.Verdict);
+        Assert.Equal("public-key algorithm 19 is not supported (RSA and Ed25519 are)", check.Reason);
+        Assert.Equal("algorithm 19", Assert.Single(keyring.Describe()).Algorithm);
+    }
+
     [Theory]
     [InlineData((byte)PublicKeyAlgorithmTag.RsaGeneral)]
     [InlineData((byte)PublicKeyAlgorithmTag.RsaSign)]
