@@ -32,6 +32,14 @@ internal sealed class CraftedKey
         return new CraftedKey(new PgpKeyPair(PublicKeyAlgorithmTag.EdDsa_Legacy, generator.GenerateKeyPair(), created));
     }
 
+    /// <summary>An RSA key of 1024 bits (small, to be made fast) under either of RSA's algorithm numbers.</summary>
+    public static CraftedKey NewRsa(DateTime created, PublicKeyAlgorithmTag algorithm)
+    {
+        var generator = new RsaKeyPairGenerator();
+        generator.Init(new RsaKeyGenerationParameters(Org.BouncyCastle.Math.BigInteger.ValueOf(0x10001), new SecureRandom(), 1024, 25));
+        return new CraftedKey(new PgpKeyPair(algorithm, generator.GenerateKeyPair(), created));
+    }
+
     /// <summary>An ECDSA P-256 key: an algorithm eliloader does not check signatures of.</summary>
     public static CraftedKey NewEcdsa(DateTime created)
     {

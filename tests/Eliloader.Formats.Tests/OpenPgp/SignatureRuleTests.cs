@@ -125,6 +125,19 @@ public sealed class SignatureRuleTests
         Assert.Equal($"public-key algorithm {algorithm} is not supported (RSA and Ed25519 are)", check.Reason);
     }
 
+    [Theory]
+    [InlineData(PublicKeyAlgorithmTag.RsaGeneral)]
+    [InlineData(PublicKeyAlgorithmTag.RsaSign)]
+    public void Rsa_keys_sign_under_either_algorithm_number_and_are_described_by_their_size(PublicKeyAlgorithmTag algorithm)
+    {
+        var rsa = CraftedKey.NewRsa(Made, algorithm);
+        var keyring = new Keyring();
+        keyring.Add("rsa.gpg", CraftedRing.Usual(rsa).Bytes());
+
+        Assert.Equal(SignatureVerdict.Good, Assert.Single(SignatureChecker.Check(rsa.Sign(Data, Signed), Data, keyring, NoSha1)).Verdict);
+        Assert.Equal("rsa1024", Assert.Single(keyring.Describe()).Algorithm);
+    }
+
     [Fact]
     public void An_ecdsa_key_is_described_by_its_number_and_its_signatures_are_not_supported()
     {
