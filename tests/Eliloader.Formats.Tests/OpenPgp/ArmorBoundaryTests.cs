@@ -21,6 +21,13 @@ public sealed class ArmorBoundaryTests
     }
 
     [Fact]
+    public void Only_spaces_and_tabs_make_a_line_blank()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll("\f\n" + Signature));
+        Assert.Equal("line 1: expected '-----BEGIN PGP …-----', found '\f'", error.Message);
+    }
+
+    [Fact]
     public void A_header_needs_a_key_of_one_character_at_least()
     {
         var block = ArmoredBlock.ReadAll("-----BEGIN PGP SIGNATURE-----\nV: x\n\naGVsbG8=\n-----END PGP SIGNATURE-----\n").Single();

@@ -98,6 +98,32 @@ public sealed class KeyCertificateRuleTests
     }
 
     [Fact]
+    public void A_binding_by_the_primary_over_another_subkey_does_not_bind()
+    {
+        var primary = CraftedKey.New(Made);
+        var subkey = CraftedKey.New(Made);
+        var other = CraftedKey.New(Made);
+        var back = BackSignature(primary, subkey);
+        // The primary's key ID and this subkey's back-signature, but signed over another subkey.
+        var misplaced = primary.CertifySubkey(primary, other, PgpSignature.SubkeyBinding, Made, s =>
+        {
+            CraftedRing.Flags(s, PgpKeyFlags.CanSign, 0);
+            s.AddEmbeddedSignature(false, back);
+        });
+        Assert.Equal(CannotSign(subkey), Check(SignerOnly(primary).Subkey(subkey, misplaced), subkey).Reason);
+    }
+
+    [Fact]
+    public void A_bound_subkey_of_a_primary_without_a_self_certification_cannot_sign()
+    {
+        var primary = CraftedKey.New(Made);
+        var subkey = CraftedKey.New(Made);
+        var check = Check(new CraftedRing(primary).SigningSubkey(subkey), subkey);
+        Assert.Equal(SignatureVerdict.NotSigningKey, check.Verdict);
+        Assert.Equal(CannotSign(subkey), check.Reason);
+    }
+
+    [Fact]
     public void A_subkey_bound_for_encryption_only_cannot_sign()
     {
         var primary = CraftedKey.New(Made);

@@ -97,6 +97,8 @@ public sealed class SignatureRuleTests
         var check = Check(key.Sign(Data, Signed, type: type));
         Assert.Equal(SignatureVerdict.Good, check.Verdict);
         Assert.Equal("good signature", check.Reason);
+        Assert.True(check.Counts);
+        Assert.Equal($"key {key.Id} (Crafted <crafted@example.org>)", check.Signer);
         Assert.Equal(Signed, check.Created);
     }
 
@@ -159,7 +161,9 @@ public sealed class SignatureRuleTests
         // Relabelled, the Ed25519 key's signature no longer verifies: it is bad, not unsupported.
         var check = Check(WithByte(key.Sign(Data, Signed), AlgorithmOffset, algorithm));
         Assert.Equal(SignatureVerdict.Bad, check.Verdict);
+        Assert.Equal("the signature does not match the signed text", check.Reason);
         Assert.Equal("crafted.gpg", check.Keyring);
+        Assert.False(check.Counts);
     }
 
     [Theory]
@@ -197,6 +201,38 @@ public sealed class SignatureRuleTests
         Assert.Equal("a SHA-1 signature made 2024-03-01, and SHA-1 signatures count only when made before 2024-03-01", atCutOff.Reason);
         Assert.Equal(SignatureVerdict.Good, beforeCutOff.Verdict);
         Assert.Equal("SHA1", beforeCutOff.Hash);
+    }
+
+    [Fact]
+    public void Without_a_cut_off_sha1_never_counts()
+    {
+        var check = Check(key.Sign(Data, Signed, HashAlgorithmTag.Sha1));
+        Assert.Equal(SignatureVerdict.WeakHash, check.Verdict);
+        Assert.Equal("a SHA-1 signature, and SHA-1 signatures do not count", check.Reason);
+        Assert.False(check.Counts);
+    }
+
+    [Fact]
+    public void A_signature_file_must_hold_signatures_and_at_most_thirty_two()
+    {
+        var signature = key.Sign(Data, Signed);
+        Assert.Equal("the signature holds no signature packet",
+            Assert.Throws<InvalidDataException>(() => SignatureChecker.Check([], Data, Keyring(), NoSha1)).Message);
+        Assert.Equal("the signature holds OpenPGP data other than signatures",
+            Assert.Throws<InvalidDataException>(() => SignatureChecker.Check(CraftedRing.Usual(key).Bytes(), Data, Keyring(), NoSha1)).Message);
+        var many = Enumerable.Repeat(signature, SignatureChecker.MaxSignatures + 1).SelectMany(s => s).ToArray();
+        Assert.Equal("more than 32 signatures", Assert.Throws<InvalidDataException>(() => SignatureChecker.Check(many, Data, Keyring(), NoSha1)).Message);
+    }
+
+    [Fact]
+    public void A_keyring_file_must_hold_public_keys_only()
+    {
+        var signature = key.Sign(Data, Signed);
+        var armored = System.Text.Encoding.ASCII.GetBytes($"-----BEGIN PGP SIGNATURE-----\n\n{Convert.ToBase64String(signature)}\n-----END PGP SIGNATURE-----\n");
+        Assert.Equal("sig.gpg: holds OpenPGP data other than public keys", Assert.Throws<InvalidDataException>(() => new Keyring().Add("sig.gpg", signature)).Message);
+        Assert.Equal("empty.gpg: no public key", Assert.Throws<InvalidDataException>(() => new Keyring().Add("empty.gpg", [])).Message);
+        Assert.Equal("armored SIGNATURE where a PUBLIC KEY BLOCK was expected", Assert.Throws<InvalidDataException>(() => new Keyring().Add("sig.asc", armored)).Message);
+        Assert.StartsWith("malformed OpenPGP packets (", Assert.Throws<InvalidDataException>(() => new Keyring().Add("junk.gpg", [0x99, 0x01])).Message);
     }
 
     [Fact]
