@@ -12,6 +12,10 @@ public sealed class ArmorBoundaryTests
 {
     private const string Signature = "-----BEGIN PGP SIGNATURE-----\n\naGVsbG8=\n-----END PGP SIGNATURE-----\n";
 
+    private static string ArmorError(string text) => Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll(text)).Message;
+
+    private static string ClearsignError(string text) => Assert.Throws<InvalidDataException>(() => ClearsignedText.Parse(text)).Message;
+
     [Fact]
     public void Header_lines_lose_their_trailing_blanks_and_a_line_of_blanks_ends_them()
     {
@@ -21,11 +25,8 @@ public sealed class ArmorBoundaryTests
     }
 
     [Fact]
-    public void Only_spaces_and_tabs_make_a_line_blank()
-    {
-        var error = Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll("\f\n" + Signature));
-        Assert.Equal("line 1: expected '-----BEGIN PGP …-----', found '\f'", error.Message);
-    }
+    public void Only_spaces_and_tabs_make_a_line_blank() =>
+        Assert.Equal("line 1: expected '-----BEGIN PGP …-----', found '\f'", ArmorError("\f\n" + Signature));
 
     [Fact]
     public void A_header_needs_a_key_of_one_character_at_least()
@@ -38,23 +39,18 @@ public sealed class ArmorBoundaryTests
     public void A_line_of_80_characters_is_quoted_whole_and_one_of_81_is_shortened()
     {
         var eighty = new string('x', 80);
-        Assert.Equal($"line 1: expected '-----BEGIN PGP …-----', found '{eighty}'", Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll(eighty)).Message);
-        Assert.Equal($"line 1: expected '-----BEGIN PGP …-----', found '{eighty}…'", Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll(eighty + "y")).Message);
+        Assert.Equal($"line 1: expected '-----BEGIN PGP …-----', found '{eighty}'", ArmorError(eighty));
+        Assert.Equal($"line 1: expected '-----BEGIN PGP …-----', found '{eighty}…'", ArmorError(eighty + "y"));
     }
 
     [Fact]
     public void Errors_name_the_block_and_the_line()
     {
-        Assert.Equal("armored SIGNATURE: the headers never end",
-            Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll("-----BEGIN PGP SIGNATURE-----\nVersion: x\n")).Message);
-        Assert.Equal("armored SIGNATURE: no '-----END PGP SIGNATURE-----' line",
-            Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll("-----BEGIN PGP SIGNATURE-----\n\naGVsbG8=\n")).Message);
-        Assert.Equal("armored SIGNATURE: the data is not base64",
-            Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll("-----BEGIN PGP SIGNATURE-----\n\naGVsbG8\n-----END PGP SIGNATURE-----\n")).Message);
-        Assert.Equal("armored SIGNATURE: '=AAAAAA==' is not a CRC-24 line",
-            Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll("-----BEGIN PGP SIGNATURE-----\n\naGVsbG8=\n=AAAAAA==\n-----END PGP SIGNATURE-----\n")).Message);
-        Assert.Equal("line 3: expected '-----BEGIN PGP …-----', found 'x'",
-            Assert.Throws<InvalidDataException>(() => ArmoredBlock.ReadAll("\n \nx\n")).Message);
+        Assert.Equal("armored SIGNATURE: the headers never end", ArmorError("-----BEGIN PGP SIGNATURE-----\nVersion: x\n"));
+        Assert.Equal("armored SIGNATURE: no '-----END PGP SIGNATURE-----' line", ArmorError("-----BEGIN PGP SIGNATURE-----\n\naGVsbG8=\n"));
+        Assert.Equal("armored SIGNATURE: the data is not base64", ArmorError("-----BEGIN PGP SIGNATURE-----\n\naGVsbG8\n-----END PGP SIGNATURE-----\n"));
+        Assert.Equal("armored SIGNATURE: '=AAAAAA==' is not a CRC-24 line", ArmorError("-----BEGIN PGP SIGNATURE-----\n\naGVsbG8=\n=AAAAAA==\n-----END PGP SIGNATURE-----\n"));
+        Assert.Equal("line 3: expected '-----BEGIN PGP …-----', found 'x'", ArmorError("\n \nx\n"));
     }
 
     [Fact]
@@ -68,21 +64,16 @@ public sealed class ArmorBoundaryTests
     [Fact]
     public void Clearsigned_errors_name_the_line()
     {
-        Assert.Equal("clearsigned message: the headers never end",
-            Assert.Throws<InvalidDataException>(() => ClearsignedText.Parse("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n")).Message);
-        Assert.Equal("clearsigned message: no '-----BEGIN PGP SIGNATURE-----' line",
-            Assert.Throws<InvalidDataException>(() => ClearsignedText.Parse("-----BEGIN PGP SIGNED MESSAGE-----\n\ntext\n")).Message);
-        Assert.Equal("clearsigned message line 4: 'Origin: evil' is not a Hash header",
-            Assert.Throws<InvalidDataException>(() => ClearsignedText.Parse("\n-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\nOrigin: evil\n\ntext\n" + Signature)).Message);
-        Assert.Equal("clearsigned message line 9: text after the signature",
-            Assert.Throws<InvalidDataException>(() => ClearsignedText.Parse("-----BEGIN PGP SIGNED MESSAGE-----\n\nx\n" + Signature + " \nOrigin: evil\n")).Message);
+        Assert.Equal("clearsigned message: the headers never end", ClearsignError("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n"));
+        Assert.Equal("clearsigned message: no '-----BEGIN PGP SIGNATURE-----' line", ClearsignError("-----BEGIN PGP SIGNED MESSAGE-----\n\ntext\n"));
+        Assert.Equal("clearsigned message line 4: 'Origin: evil' is not a Hash header", ClearsignError("\n-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\nOrigin: evil\n\ntext\n" + Signature));
+        Assert.Equal("clearsigned message line 9: text after the signature", ClearsignError("-----BEGIN PGP SIGNED MESSAGE-----\n\nx\n" + Signature + " \nOrigin: evil\n"));
     }
 
     [Fact]
     public void A_lone_dash_line_is_refused_and_a_line_without_a_dash_is_kept()
     {
-        Assert.Equal("clearsigned message line 3: '-' starts with a dash that is not escaped",
-            Assert.Throws<InvalidDataException>(() => ClearsignedText.Parse("-----BEGIN PGP SIGNED MESSAGE-----\n\n-\n" + Signature)).Message);
+        Assert.Equal("clearsigned message line 3: '-' starts with a dash that is not escaped", ClearsignError("-----BEGIN PGP SIGNED MESSAGE-----\n\n-\n" + Signature));
         Assert.Equal(["a-", "- "], ClearsignedText.Parse("-----BEGIN PGP SIGNED MESSAGE-----\n\na-\n- - \n" + Signature).Lines);
     }
 

@@ -29,8 +29,10 @@ public sealed class KeyCertificateRuleTests
 
     private static string CannotSign(CraftedKey key) => $"key {key.Id} has no valid self-signature or binding that lets it sign";
 
-    private static PgpSignature Binding(CraftedKey primary, CraftedKey subkey, DateTime at, int flags = PgpKeyFlags.CanSign, PgpSignature? back = null) =>
-        primary.CertifySubkey(primary, subkey, PgpSignature.SubkeyBinding, at, s =>
+    /// <summary>A subkey binding, by the primary over the subkey unless <paramref name="by"/> or <paramref name="over"/> say otherwise.</summary>
+    private static PgpSignature Binding(CraftedKey primary, CraftedKey subkey, DateTime at, int flags = PgpKeyFlags.CanSign, PgpSignature? back = null,
+        CraftedKey? by = null, CraftedKey? over = null) =>
+        (by ?? primary).CertifySubkey(primary, over ?? subkey, PgpSignature.SubkeyBinding, at, s =>
         {
             CraftedRing.Flags(s, flags, 0);
             if (back is not null)
@@ -86,12 +88,7 @@ public sealed class KeyCertificateRuleTests
         var primary = CraftedKey.New(Made);
         var subkey = CraftedKey.New(Made);
         var stranger = CraftedKey.New(Made);
-        var back = BackSignature(primary, subkey);
-        var byStranger = stranger.CertifySubkey(primary, subkey, PgpSignature.SubkeyBinding, Made, s =>
-        {
-            CraftedRing.Flags(s, PgpKeyFlags.CanSign, 0);
-            s.AddEmbeddedSignature(false, back);
-        });
+        var byStranger = Binding(primary, subkey, Made, back: BackSignature(primary, subkey), by: stranger);
 
         Assert.Equal(CannotSign(subkey), Check(SignerOnly(primary).Subkey(subkey), subkey).Reason);
         Assert.Equal(CannotSign(subkey), Check(SignerOnly(primary).Subkey(subkey, byStranger), subkey).Reason);
@@ -103,13 +100,8 @@ public sealed class KeyCertificateRuleTests
         var primary = CraftedKey.New(Made);
         var subkey = CraftedKey.New(Made);
         var other = CraftedKey.New(Made);
-        var back = BackSignature(primary, subkey);
         // The primary's key ID and this subkey's back-signature, but signed over another subkey.
-        var misplaced = primary.CertifySubkey(primary, other, PgpSignature.SubkeyBinding, Made, s =>
-        {
-            CraftedRing.Flags(s, PgpKeyFlags.CanSign, 0);
-            s.AddEmbeddedSignature(false, back);
-        });
+        var misplaced = Binding(primary, subkey, Made, back: BackSignature(primary, subkey), over: other);
         Assert.Equal(CannotSign(subkey), Check(SignerOnly(primary).Subkey(subkey, misplaced), subkey).Reason);
     }
 
