@@ -9,6 +9,8 @@ namespace Eliloader.Cache;
 /// </summary>
 public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLock held, RunCleanup cleanup, Action<string> log) : IDisposable
 {
+    private const int TemporaryAttempts = 5;
+
     public string Url { get; } = url;
 
     /// <summary>The cache directory this slot belongs to.</summary>
@@ -47,15 +49,41 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
     /// </summary>
     public (string Path, FileStream Stream) NewObject() => Temporary(cache.ObjectsDirectory, ImageCache.PartialPrefix);
 
+    /// <summary>
+    /// A new temporary file, locked. Between its creation and the lock, another run's
+    /// sweep (<see cref="ImageCache.RemoveAbandonedTemporaries"/>) can take it for one a
+    /// killed run left: it deletes the file, or holds it for the moment it takes to. Such
+    /// a file is given up for a new name; kept, its download would be lost to the cache
+    /// and the next boot would fetch it again (seen with 20 boots at once on a loaded
+    /// machine). Once this run holds the lock, no sweep touches the file.
+    /// </summary>
     private (string Path, FileStream Stream) Temporary(string directory, string prefix)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (LockedTemporary(directory, prefix) is { } made)
+                    return made;
+            }
+            catch (IOException) when (attempt < TemporaryAttempts)
+            {
+                // Held by a sweep this moment (at the create or at the lock): it is about to delete the file.
+            }
+            if (attempt == TemporaryAttempts)
+                throw new IOException($"a new file in {directory} was taken for abandoned as it was made, {TemporaryAttempts} times");
+        }
+    }
+
+    /// <summary>A new file, locked; null when a sweep deleted it before the lock.</summary>
+    private (string Path, FileStream Stream)? LockedTemporary(string directory, string prefix)
     {
         var (path, stream) = ExclusiveFile.Create(directory, prefix, cleanup);
         try
         {
-            // Between the create and the lock another run may take the file for abandoned
-            // and delete it: the commit then fails and the file is simply not kept.
             CacheLock.HoldWhileOpen(stream);
-            return (path, stream);
+            if (File.Exists(path))
+                return (path, stream);
         }
         catch
         {
@@ -63,6 +91,9 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
             File.Delete(path);
             throw;
         }
+        stream.Dispose();
+        File.Delete(path);
+        return null;
     }
 
     public void Commit(string partial, CacheEntry entry)

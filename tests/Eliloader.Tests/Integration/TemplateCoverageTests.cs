@@ -7,9 +7,13 @@ namespace Eliloader.Tests.Integration;
 /// Every template of templates.tsv installs by every method it lists, and by https: a
 /// VM with exactly the template's keys and a repository at the matching fixture (a
 /// URL, an export of a real nfs-ganesha read by the built-in client, or an ISO image in the drive) goes through round 1 and, where
-/// its family has one, round 2 with a stand-in pygrub. A template with PV-args is
-/// started as xapi started it (--extra_args), the others as today's xenopsd does.
-/// The table goes to the test output and to TestResults/template-coverage.txt.
+/// its family has one, round 2, both with Xen's real pygrub: the Xen API SDK's installer
+/// CD for the pygrub family, and for round 2 a disk laid out as that release's installer
+/// leaves it (<see cref="InstalledGuests"/>), whose kernel and bootloader arguments are
+/// checked. A template with PV-args is started as xapi started it (--extra_args), the
+/// others as today's xenopsd does. pygrub's directory is as it was at the end, once the
+/// toolstack's part (reading the files, then deleting them) is done. The table goes to
+/// the test output and to TestResults/template-coverage.txt.
 /// </summary>
 [Collection(MirrorCollection.Name)]
 public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITestOutputHelper output)
@@ -22,6 +26,8 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
             .SelectMany(t => t.Methods.Append("https").Select(method => (Template: t, Method: method)))
             .ToList();
         using var nfs = new GaneshaServer([RepoPaths.Mirrors]);
+        using var pygrubDir = new PygrubDirectory();
+        var before = pygrubDir.Snapshot();
         var results = new string[cases.Count];
         Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => results[i] = Install(cases[i].Template, cases[i].Method));
 
@@ -36,6 +42,7 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
             output.WriteLine(line);
         Assert.True(failed == 0, string.Join("\n", table.Where(l => l.Contains("FAILED"))));
         Assert.Equal(["cdrom", "ftp", "http", "https", "nfs"], cases.Select(c => c.Method).Distinct().Order());
+        pygrubDir.AssertLeftAsItWas(before);
     }
 
     private string Install(Template template, string method)
@@ -44,8 +51,7 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
         var tree = TemplateCatalog.FixtureTree(template);
         var (repository, image) = Source(host, template, tree, method);
         host.AddVm(template.OtherConfig(repository));
-        host.Config["pygrub"] = new StandInPygrub(host.Directory, PygrubFor(host)).Path;
-        host.Config["pygrub-dir"] = host.Directory;
+        host.Config["pygrub"] = PygrubDirectory.RealPygrub;
         host.Config["ca-bundle"] = mirror.Certificates.CaCertificate;
 
         var first = template.PvArgs.Length > 0
@@ -53,22 +59,29 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
             : host.RunAsXenopsd(image);
         if (first.ExitCode != 0)
             return $"FAILED round 1: {first.Stderr.Replace('\n', ' ')}";
-        var (kernel, ramdisk, args) = ParseBootLine(host, first.Stdout);
+        var installer = ToolstackAnswer.Accept(first.Stdout, simple: false, host.BootDir, PygrubDirectory.Path);
+        var args = installer.Args;
         if (!args.StartsWith(template.PvArgs + (template.PvArgs.Length > 0 ? "  " : " "), StringComparison.Ordinal))
             return $"FAILED round 1: args '{args}' do not start with the PV-args";
         if (method == "cdrom" && !host.Vm.Vbds.Single(v => v.Userdevice == "0").Bootable)
             return "FAILED round 1: the disk was not made bootable";
-        var picked = $"{tree}, {new FileInfo(kernel).Length} + {(ramdisk is null ? 0 : new FileInfo(ramdisk).Length)} bytes, args \"{args}\"";
+        var picked = $"{tree}, {installer.KernelBytes.Length} + {installer.RamdiskBytes?.Length ?? 0} bytes, args \"{args}\"";
         if (!host.Vm.OtherConfig.ContainsKey("install-round"))
             return host.Vm.PvBootloader == "pygrub" && !host.Vm.OtherConfig.ContainsKey("install-distro")
                 ? $"ok, 1 round ({picked})"
                 : "FAILED: one-round install did not hand over to pygrub";
 
-        var second = host.RunAsXenopsd("/dev/xvda");
-        if (second.ExitCode != 0 || !second.Stdout.StartsWith("linux (kernel /var/run/xen/pygrub/", StringComparison.Ordinal))
+        var disk = InstalledDisk.For(template);
+        var second = host.RunAsXenopsd(disk.Image);
+        if (second.ExitCode != 0)
             return $"FAILED round 2: exit {second.ExitCode} {second.Stderr.Replace('\n', ' ')}";
+        var installed = ToolstackAnswer.Accept(second.Stdout, simple: false, PygrubDirectory.Path);
+        if (!installed.KernelBytes.SequenceEqual(GuestDisks.StandIn(disk.Kernel)) || !installed.RamdiskBytes!.SequenceEqual(GuestDisks.StandIn(disk.Initrd)))
+            return $"FAILED round 2: pygrub booted {installed.Kernel}, not {disk.Kernel} and {disk.Initrd}";
+        if (host.Vm.PvBootloaderArgs != disk.BootloaderArgs)
+            return $"FAILED round 2: PV-bootloader-args '{host.Vm.PvBootloaderArgs}', not '{disk.BootloaderArgs}'";
         return host.Vm.PvBootloader == "pygrub" && !host.Vm.OtherConfig.ContainsKey("install-distro") && !host.Vm.OtherConfig.ContainsKey("install-round")
-            ? $"ok, 2 rounds ({picked})"
+            ? $"ok, 2 rounds ({picked}; then {disk.Kernel} from {Path.GetFileName(disk.Image)})"
             : "FAILED: round 2 did not finish the install";
     }
 
@@ -90,33 +103,11 @@ public sealed class TemplateCoverageTests(NginxMirror mirror, FtpMirror ftp, ITe
                 var layout = tree == "ubuntu" ? "install" : arch == "i386" ? "install.386/xen" : "install.amd/xen";
                 return ("cdrom", MediumBuilder.DebianMedium(tree, template.DebianRelease!, arch, layout));
             case "cdrom" when template.Distro == "pygrub":
-                return ("cdrom", "/dev/xvdd");
+                return ("cdrom", InstalledGuests.XenApiSdkMedium);
             case "cdrom":
                 return ("cdrom", MediumBuilder.ImageOf(tree));
             default:
                 throw new InvalidOperationException($"unknown install method {method}");
         }
     }
-
-    /// <summary>A pygrub that extracts an installer from a medium (in SXP, as these callers read it) and otherwise boots the installed disk.</summary>
-    private static string PygrubFor(Scenario host)
-    {
-        var kernel = Path.Combine(host.Directory, "pygrub-kernel");
-        var ramdisk = Path.Combine(host.Directory, "pygrub-ramdisk");
-        return $$"""
-            if [ "${@: -1}" = /dev/xvdd ]; then
-              [ "$1" = -n ] && exit 0
-              echo kernel > '{{kernel}}'; echo ramdisk > '{{ramdisk}}'
-              printf "linux (kernel '{{kernel}}')(ramdisk '{{ramdisk}}')(args 'from-the-medium')"
-              exit 0
-            fi
-            {{StandInPygrub.AlwaysBoots}}
-            """;
-    }
-
-    /// <summary>The boot line's files, which sit in the boot directory, or pygrub's for the pygrub family's CD install.</summary>
-    private static (string Kernel, string? Ramdisk, string Args) ParseBootLine(Scenario host, string stdout) =>
-        stdout.Contains("pygrub-kernel")
-            ? (Path.Combine(host.Directory, "pygrub-kernel"), Path.Combine(host.Directory, "pygrub-ramdisk"), stdout.Split("(args \"")[1].TrimEnd('\n', ')', '"'))
-            : BootLine.ParseSxp(host, stdout);
 }

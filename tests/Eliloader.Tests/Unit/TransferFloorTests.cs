@@ -1,3 +1,4 @@
+using Eliloader.Formats;
 using Eliloader.Repositories;
 
 namespace Eliloader.Tests.Unit;
@@ -13,7 +14,7 @@ public sealed class TransferFloorTests
     }
 
     /// <summary>Hands out the chunks it is given, moving the clock to each chunk's time first.</summary>
-    private sealed class TimedSource(ManualClock clock, IEnumerable<(long AtMilliseconds, int Bytes)> chunks) : Stream
+    private sealed class TimedSource(ManualClock clock, IEnumerable<(long AtMilliseconds, int Bytes)> chunks) : ForwardReadStream
     {
         private readonly IEnumerator<(long AtMilliseconds, int Bytes)> next = chunks.GetEnumerator();
 
@@ -24,16 +25,6 @@ public sealed class TransferFloorTests
             clock.Now = next.Current.AtMilliseconds;
             return Math.Min(count, next.Current.Bytes);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static readonly TransferFloor Floor = new(BytesPerSecond: 100, Window: TimeSpan.FromSeconds(10));
