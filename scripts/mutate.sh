@@ -35,5 +35,6 @@ for folder in $folders; do
 		--reporter json --reporter html --skip-version-check --output "../../$out/$name" >"../../$out/$name.log" 2>&1) ||
 		echo "mutate: $name did not finish (see $out/$name.log)"
 done
+set +f # now the reports are files for the shell to list
 scripts/mutation-scores.py "$project" "$threshold" "$out"/*/reports/mutation-report.json | tee "$out/scores.txt"
 exit "${PIPESTATUS[0]}"

@@ -112,7 +112,7 @@ public static class SignatureChecker
         HashAlgorithmTag.Sha256 => "SHA256",
         HashAlgorithmTag.Sha384 => "SHA384",
         HashAlgorithmTag.Sha512 => "SHA512",
-        var other => $"hash algorithm {(int)other}",
+        var other => $"algorithm {(int)other}",
     };
 
     private static string Date(DateTime time) => time.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

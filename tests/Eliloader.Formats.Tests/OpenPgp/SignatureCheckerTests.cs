@@ -4,7 +4,13 @@ using Eliloader.TestSupport;
 
 namespace Eliloader.Formats.Tests.OpenPgp;
 
-/// <summary>Keys made by gpg at test time for each rule; every verdict is compared with gpgv's on the same files.</summary>
+/// <summary>
+/// Keys made by gpg at test time for each rule; every verdict is compared with gpgv's on
+/// the same files. Slow: making the RSA keys costs seconds of CPU, which make mutate would
+/// pay again for every mutant (the rules themselves are tested in memory by
+/// SignatureRuleTests and KeyCertificateRuleTests).
+/// </summary>
+[Trait("Category", "Slow")]
 public sealed class SignatureCheckerTests(TestSigningKeysFixture fixture) : IClassFixture<TestSigningKeysFixture>, IDisposable
 {
     private const string Text = "Origin: Test\nCodename: test\nSHA256:\n";
