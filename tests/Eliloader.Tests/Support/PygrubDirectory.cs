@@ -23,13 +23,20 @@ public sealed class PygrubDirectory : IDisposable
     public const string RealPygrub = "/usr/lib/xen-4.17/bin/pygrub";
 
     private const string LockFile = "/tmp/eliloader-pygrub.lock";
+    private const int ReadWriteCreateCloseOnExec = 0x2 | 0x40 | 0x80000;
     private const int LockExclusive = 2;
-    private readonly FileStream held;
+    private readonly int descriptor;
 
+    /// <summary>
+    /// Waits for the lock. The file is opened with open(2), not a FileStream: .NET takes
+    /// a flock of its own on every FileStream it opens, which fails at once, instead of
+    /// waiting, while another holder in this process (the collection beside the
+    /// template coverage) has the lock.
+    /// </summary>
     public PygrubDirectory()
     {
-        held = new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
-        if (Flock((int)held.SafeFileHandle.DangerousGetHandle(), LockExclusive) != 0)
+        descriptor = Open(LockFile, ReadWriteCreateCloseOnExec, 0x1b6);
+        if (descriptor < 0 || Flock(descriptor, LockExclusive) != 0)
             throw new InvalidOperationException($"flock {LockFile}: error {Marshal.GetLastPInvokeError()}");
         Directory.CreateDirectory(Path);
     }
@@ -54,8 +61,14 @@ public sealed class PygrubDirectory : IDisposable
             File.Delete(file);
     }
 
-    public void Dispose() => held.Dispose();
+    public void Dispose() => Close(descriptor);
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open(string path, int flags, int mode);
 
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static extern int Flock(int fd, int operation);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
 }
