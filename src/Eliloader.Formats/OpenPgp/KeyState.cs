@@ -5,8 +5,9 @@ namespace Eliloader.Formats.OpenPgp;
 
 /// <summary>
 /// What a key's own certificates say about it, each one checked before it counts: a
-/// primary key by its self-signatures (user ID certifications, direct-key signatures)
-/// and its revocations; a subkey by the primary's binding signature (and, for a signing
+/// primary key by its user ID self-certifications and its revocations (direct-key
+/// self-signatures are not counted: BouncyCastle 2.7 cannot verify them, and Debian's
+/// keys carry one that states no expiry, which gpg merges with the user ID's); a subkey by the primary's binding signature (and, for a signing
 /// subkey, the subkey's embedded back-signature, as gpg requires) and the primary's
 /// revocations of it. The latest valid certificate gives the expiry and the key flags.
 /// </summary>
@@ -29,7 +30,6 @@ internal sealed record KeyState(bool Bound, bool CanSign, DateTime Created, Date
             certifications.AddRange(primary.GetSignaturesForId(userId).Where(s =>
                 s.KeyId == primary.KeyId && UserIdCertifications.Contains(s.SignatureType) && Verifies(s, primary, v => v.VerifyCertification(userId, primary))));
         }
-        certifications.AddRange(OfType(primary, PgpSignature.DirectKey).Where(s => s.KeyId == primary.KeyId && Verifies(s, primary, v => v.VerifyCertification(primary))));
         var revoked = OfType(primary, PgpSignature.KeyRevocation).Any(s => Verifies(s, primary, v => v.VerifyCertification(primary)));
         return From(primary, Latest(certifications), revoked, backSigned: true);
     }

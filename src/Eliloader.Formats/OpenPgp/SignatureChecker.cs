@@ -34,7 +34,9 @@ public static class SignatureChecker
 
     private static SignatureCheck Check(PgpSignature signature, ReadOnlySpan<byte> signed, Keyring keyring, SignatureRules rules)
     {
-        var keyId = KeyId.Format(KeyId.Issuer(signature));
+        // BouncyCastle takes the signer's key ID from the issuer subpacket, else from the
+        // last eight bytes of the issuer fingerprint subpacket (signers named only so).
+        var keyId = KeyId.Format(signature.KeyId);
         var created = signature.CreationTime;
         var hash = HashName(signature.HashAlgorithm);
         SignatureCheck Verdict(SignatureVerdict verdict, string reason, KeyringMatch? match = null) =>
@@ -49,7 +51,7 @@ public static class SignatureChecker
             return Verdict(SignatureVerdict.Unsupported, $"public-key algorithm {(int)signature.KeyAlgorithm} is not supported (RSA and Ed25519 are)");
         if (HashRefusal(signature.HashAlgorithm, created, rules) is { } refusal)
             return Verdict(SignatureVerdict.WeakHash, refusal);
-        var match = keyring.Find(KeyId.Issuer(signature));
+        var match = keyring.Find(signature.KeyId);
         if (match is null)
             return Verdict(SignatureVerdict.UnknownKey, $"key {keyId} is in no keyring");
         if (KeyRefusal(match, created) is var (verdict, reason))
