@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Text;
 using Eliloader.Formats.Cpio;
 
+using static Eliloader.Formats.Tests.CpioArchives;
+
 namespace Eliloader.Formats.Tests;
 
 /// <summary>
@@ -15,16 +17,6 @@ public sealed class CpioBoundaryTests
 {
     private static (CpioEntry Entry, byte[] Data) Member(string name, string text = "", uint inode = 1, uint mode = CpioEntry.RegularFile | 0b110_100_100) =>
         (new CpioEntry { Name = name, Mode = mode, Inode = inode, DataLength = Encoding.ASCII.GetByteCount(text), DevMajor = 8, DevMinor = 1 }, Encoding.ASCII.GetBytes(text));
-
-    private static byte[] Archive(params (CpioEntry Entry, byte[] Data)[] members)
-    {
-        var output = new MemoryStream();
-        var writer = new CpioWriter(output);
-        foreach (var (entry, data) in members)
-            writer.WriteEntry(entry, new MemoryStream(data));
-        writer.Finish();
-        return output.ToArray();
-    }
 
     private static List<CpioEntry> ReadAll(byte[] archive, CpioLimits limits, long bound = long.MaxValue)
     {

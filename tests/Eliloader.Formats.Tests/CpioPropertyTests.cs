@@ -1,6 +1,8 @@
 using CsCheck;
 using Eliloader.Formats.Cpio;
 
+using static Eliloader.Formats.Tests.CpioArchives;
+
 namespace Eliloader.Formats.Tests;
 
 /// <summary>Generated archives: what the writer writes the reader reads back, and damaged input only ever fails cleanly.</summary>
@@ -34,21 +36,11 @@ public sealed class CpioPropertyTests
                 return (entry, body);
             });
 
-    private static byte[] Write(IEnumerable<(CpioEntry Entry, byte[] Data)> members)
-    {
-        var output = new MemoryStream();
-        var writer = new CpioWriter(output);
-        foreach (var (entry, data) in members)
-            writer.WriteEntry(entry, new MemoryStream(data));
-        writer.Finish();
-        return output.ToArray();
-    }
-
     [Fact]
     public void What_the_writer_writes_the_reader_reads_back() =>
         Member.List[0, 30].Sample(members =>
         {
-            var archive = Write(members);
+            var archive = Archive(members);
             Assert.Equal(0, archive.Length % 4);
             var reader = new CpioReader(new MemoryStream(archive), new CpioLimits());
             foreach (var (expected, data) in members)
@@ -69,7 +61,7 @@ public sealed class CpioPropertyTests
         var damage = Gen.Select(Member.List[1, 10], Gen.Int[0, 10_000], Gen.Byte, Gen.Bool);
         damage.Sample((members, at, value, truncate) =>
         {
-            var archive = Write(members);
+            var archive = Archive(members);
             var position = at % archive.Length;
             var damaged = truncate ? archive[..position] : archive.ToArray();
             if (!truncate)
@@ -91,7 +83,7 @@ public sealed class CpioPropertyTests
     private static byte[] CompressedInitramfs(string compress)
     {
         var random = new Random(14);
-        var archive = Write(Enumerable.Range(0, 6).Select(i =>
+        var archive = Archive(Enumerable.Range(0, 6).Select(i =>
         {
             var data = new byte[random.Next(0, 5000)];
             random.NextBytes(data.AsSpan(0, data.Length / 2));
