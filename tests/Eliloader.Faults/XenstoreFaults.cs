@@ -6,7 +6,7 @@ namespace Eliloader.Faults;
 
 /// <summary>
 /// xenstore with odd limits, errors and garbage replies. What cannot be read leaves the
-/// limits where they were (protocol section 7), so the boot goes on with the defaults;
+/// limits where they were (docs/protocol.md section 7), so the boot goes on with the defaults;
 /// a limit that can be read is applied.
 /// </summary>
 [Collection(FaultSuite.Collection)]

@@ -6,7 +6,7 @@ public sealed class XenApiError(params string[] description) : Exception(string.
     public IReadOnlyList<string> Description { get; } = description;
 }
 
-/// <summary>The XenAPI calls eliloader makes (protocol section 11), against the simulator's state.</summary>
+/// <summary>The XenAPI calls eliloader makes (docs/protocol.md section 11), against the simulator's state.</summary>
 public sealed class XenApiHandler(SimulatorState state)
 {
     private readonly HashSet<string> sessions = [];

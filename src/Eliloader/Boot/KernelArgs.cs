@@ -4,7 +4,7 @@ namespace Eliloader.Boot;
 
 /// <summary>
 /// The installer's kernel command line, byte for byte as the Python loader built it
-/// (protocol section 5): caller args, one space, the family's args, then VNC and
+/// (docs/protocol.md section 5): caller args, one space, the family's args, then VNC and
 /// install-args.
 /// </summary>
 public static class KernelArgs

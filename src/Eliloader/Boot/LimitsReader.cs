@@ -4,7 +4,7 @@ using Eliloader.Xen.Xenstore;
 namespace Eliloader.Boot;
 
 /// <summary>
-/// The limits in force for a VM (protocol section 7): the defaults, then the host's
+/// The limits in force for a VM (docs/protocol.md section 7): the defaults, then the host's
 /// in /mh/limits, then the VM's own platform keys. A missing or unreadable value
 /// keeps the one before it.
 /// </summary>

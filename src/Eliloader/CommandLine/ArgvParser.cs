@@ -3,7 +3,7 @@ using System.Text;
 namespace Eliloader.CommandLine;
 
 /// <summary>
-/// Parses the argv of every caller generation (protocol section 2) as the Python
+/// Parses the argv of every caller generation (docs/protocol.md section 2) as the Python
 /// loader's getopt.getopt did: long options as --name=value or --name value, a unique
 /// prefix of the Python loader's own long options for the whole name, -q, "--" ending
 /// the options. One departure, as Python's gnu_getopt would read them: options are read

@@ -1,6 +1,6 @@
 namespace Eliloader.Errors;
 
-/// <summary>How the caller reads stderr after a failure (protocol section 10).</summary>
+/// <summary>How the caller reads stderr after a failure (docs/protocol.md section 10).</summary>
 public enum ErrorDialect
 {
     /// <summary>August 2012 on: everything after the first "RuntimeError: ".</summary>

@@ -31,7 +31,7 @@ public abstract class DistroFamily
     /// <summary>Candidate pairs, tried in order (see <see cref="BootFilePaths.Newer"/> for which one wins).</summary>
     public abstract IEnumerable<BootFilePaths> Candidates(InstallRequest request, RepositoryLocation location, IRepository repository);
 
-    /// <summary>The family's part of the kernel command line (protocol section 5), spacing included.</summary>
+    /// <summary>The family's part of the kernel command line (docs/protocol.md section 5), spacing included.</summary>
     public abstract string ExtraArgs(InstallRequest request, RepositoryLocation location);
 
     /// <summary>Where the tree publishes digests of the located files, most trusted first, each with what signs it; none by default.</summary>

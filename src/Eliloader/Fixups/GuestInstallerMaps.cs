@@ -12,7 +12,7 @@ public enum FixupKind
 public sealed record RamdiskFixup(string Md5, FixupKind Kind, string Overlay, string Distro, string Source);
 
 /// <summary>
-/// The guest-installer map files (every *.map of the directory, protocol section 8):
+/// The guest-installer map files (every *.map of the directory, docs/protocol.md section 8):
 /// "&lt;md5&gt; &lt;cpio|ext2&gt; &lt;overlay&gt; &lt;distro text&gt;" per line, "#" comments.
 /// A short line, another type or an overlay name with a "/" is an error naming the
 /// file and line. A missing directory means no fixups.

@@ -9,7 +9,7 @@ namespace Eliloader.Fixups;
 
 /// <summary>
 /// Patches a downloaded installer ramdisk when a guest-installer map names its MD5
-/// (protocol section 8): the overlay goes over it in process, streaming, and the
+/// (docs/protocol.md section 8): the overlay goes over it in process, streaming, and the
 /// patched ramdisk (tweaked-initrd-XXXXXX) is handed out instead. Nothing is
 /// decompressed unless the MD5 matches.
 /// </summary>

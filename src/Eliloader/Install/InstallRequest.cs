@@ -3,9 +3,9 @@ using Eliloader.Errors;
 namespace Eliloader.Install;
 
 /// <summary>
-/// The install keys of a VM's other-config, with protocol section 3's defaults applied.
+/// The install keys of a VM's other-config, with the defaults of docs/protocol.md section 3 applied.
 /// A key present with an empty value counts as the Python loader counted it, except where
-/// the README's differences say otherwise:
+/// docs/compatibility.md's differences say otherwise:
 /// install-args "" is present (its space is added), install-vncpasswd "" and
 /// install-proxy "" are absent (Python tested them for truth), and install-kernel "" and
 /// install-ramdisk "" are absent too (Python fetched the repository's directory for them).

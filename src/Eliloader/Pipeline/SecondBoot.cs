@@ -7,7 +7,7 @@ using Eliloader.Xen.XenApi;
 namespace Eliloader.Pipeline;
 
 /// <summary>
-/// Round 2 of an install (protocol section 4): work out what pygrub needs to boot the
+/// Round 2 of an install (docs/protocol.md section 4): work out what pygrub needs to boot the
 /// installed system, save it as PV-bootloader-args, hand the VM to pygrub, finish the
 /// rounds, and become pygrub with the caller's own arguments less --vm.
 /// </summary>

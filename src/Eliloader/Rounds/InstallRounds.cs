@@ -5,7 +5,7 @@ using Eliloader.Xen.XenApi;
 namespace Eliloader.Rounds;
 
 /// <summary>
-/// The VM changes between boots of an install (protocol section 4): handing the VM
+/// The VM changes between boots of an install (docs/protocol.md section 4): handing the VM
 /// to pygrub and counting rounds. Failures the Python loader ignored are logged and ignored.
 /// </summary>
 /// <param name="recordPath">Where to keep the install's beginning for `eliloader restart` (see <see cref="InstallRecord"/>).</param>

@@ -1,6 +1,6 @@
 namespace Eliloader.Faults.Harness;
 
-/// <summary>How the caller reads stderr (protocol section 10): after "RuntimeError: ", or the code on the first line.</summary>
+/// <summary>How the caller reads stderr (docs/protocol.md section 10): after "RuntimeError: ", or the code on the first line.</summary>
 public enum Dialect
 {
     RuntimeError,

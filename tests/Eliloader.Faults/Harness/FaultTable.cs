@@ -7,7 +7,7 @@ public sealed record FaultRow(string Category, string Case, string Expected, Ver
 
 /// <summary>
 /// The suite's table (case, expected, got, wall and CPU time, peak RSS, result), the problems of
-/// every failed case, and the figures the README quotes: cases, crashes, hangs, leaks,
+/// every failed case, and the figures docs/measurements.md quotes: cases, crashes, hangs, leaks,
 /// peak RSS.
 /// </summary>
 public sealed class FaultTable

@@ -6,8 +6,8 @@ namespace Eliloader.Tests.Integration;
 /// The corners where the Python loader and eliloader were run side by side on the same
 /// inputs (issue 13): the published binary, run as the toolstack runs it. Each test
 /// says, in its name or one comment, what the Python loader did, so it can be checked
-/// against protocol.md: first where eliloader now behaves as the Python loader did, then
-/// the differences the README lists under "Differences from the Python loader".
+/// against docs/protocol.md: first where eliloader now behaves as the Python loader did, then
+/// the differences docs/compatibility.md lists under "Differences from the Python loader".
 /// </summary>
 [Collection(MirrorCollection.Name)]
 public sealed class PythonCompatibilityTests(NginxMirror mirror) : IDisposable

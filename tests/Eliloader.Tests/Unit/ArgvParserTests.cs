@@ -2,7 +2,7 @@ using Eliloader.CommandLine;
 
 namespace Eliloader.Tests.Unit;
 
-/// <summary>Every caller generation's argv shape (protocol section 2).</summary>
+/// <summary>Every caller generation's argv shape (docs/protocol.md section 2).</summary>
 public sealed class ArgvParserTests
 {
     private const string Uuid = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";

@@ -5,7 +5,7 @@ namespace Eliloader.Tests.Unit;
 
 /// <summary>
 /// Each install key present with an empty value, and install-round, as the Python
-/// loader read them (issue 13 items 1, 2 and 7), or as the README's differences say.
+/// loader read them (issue 13 items 1, 2 and 7), or as docs/compatibility.md's differences say.
 /// </summary>
 public sealed class InstallRequestTests
 {

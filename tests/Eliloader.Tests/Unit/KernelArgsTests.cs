@@ -3,7 +3,7 @@ using static Eliloader.Tests.Unit.InstallRequestTests;
 
 namespace Eliloader.Tests.Unit;
 
-/// <summary>The spacing examples of protocol section 5, byte for byte.</summary>
+/// <summary>The spacing examples of docs/protocol.md section 5, byte for byte.</summary>
 public sealed class KernelArgsTests
 {
     [Fact]
