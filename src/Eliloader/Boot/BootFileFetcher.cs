@@ -26,63 +26,107 @@ public enum Delivery
 public sealed record FetchedFile(string Path, string Url, long Length, string? Md5, Delivery Delivery, PublishedChecksum? Verified);
 
 /// <summary>
-/// Brings a repository file into the boot directory. With the image cache on, the
-/// source is asked whether the cached copy is current (a conditional request) and,
-/// if so, the file is copied from the cache; otherwise it is downloaded into the boot
-/// file and the cache at once. Either way the copy handed out is checked against the
-/// digest the mirror publishes before anyone gets it.
+/// Brings a repository file into the boot directory. With the image cache on, a copy
+/// the source confirmed current moments ago (cache-recheck-after) is copied out as it
+/// is; an older one is revalidated with a conditional request and copied if current;
+/// otherwise the file is downloaded into the boot file and the cache at once. Runs
+/// wanting one file at once wait for one check or download (the exclusive lock), then
+/// copy out side by side (shared). Either way the copy handed out is checked against
+/// the digest the mirror publishes before anyone gets it.
 /// </summary>
 public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IProgressDisplay progress, Action<string> log)
 {
+    /// <summary>
+    /// Rounds in which a run waiting on another's check or download stops waiting as soon
+    /// as a fresh entry appears; past them (the entry went stale again, or its copy was
+    /// damaged, each time) it waits for the check itself, and then downloads afresh.
+    /// </summary>
+    private const int SharingRounds = 3;
+
     /// <param name="missing">The family's INVALID_SOURCE message for a file the tree lacks.</param>
     public FetchedFile Fetch(IRepository repository, BootFileRequest request, Func<string, string> missing)
     {
         var url = repository.Describe(request.Path);
-        CacheEntry entry;
-        FileStream kept;
-        using (var slot = Lock(url))
+        CacheEntry? damaged = null;
+        for (var round = 1; ; round++)
         {
+            var sharing = round <= SharingRounds;
+            using var slot = Lock(url, sharing ? () => Reusable(cache!.Current(url), request, damaged) : null);
             if (slot is null)
             {
                 using var direct = Open(repository, request.Path, null, missing);
                 return Download(direct, request, null);
             }
-            var known = slot.Entry;
-            using (var file = Open(repository, request.Path, known?.Validators, missing))
+            var known = round <= SharingRounds + 1 ? slot.Entry : null;
+            if (known is not null && known == damaged && !slot.Shared)
             {
-                if (!file.NotModified || known is null || slot.OpenObject(known) is not { } opened)
-                    return Download(file, request, slot);
-                (entry, kept) = (known, opened);
+                slot.Forget(known);
+                known = null;
             }
-            slot.Touch();
+            if (sharing && Reusable(known, request, damaged))
+            {
+                if (CopyOut(slot, known!, request) is { } copied)
+                    return copied;
+                damaged = known;
+                continue;
+            }
+            // Gone stale, or found damaged, between another run's check and this lock: only an exclusive slot may check.
+            if (slot.Shared)
+                continue;
+            using var file = Open(repository, request.Path, known?.Validators, missing);
+            if (!file.NotModified || known is null)
+                return Download(file, request, slot);
+            known = slot.Validated(known);
+            if (CopyOut(slot, known, request) is { } current)
+                return current;
+            damaged = known;
         }
-        // The lock is only held to check and fill the cache: copies out run side by side.
-        // The open descriptor keeps the object readable whatever happens to its name, and
-        // its digest is checked as it is copied.
-        using (kept)
-        {
-            if (FromCache(kept, entry, request) is { } copied)
-                return copied;
-        }
-        using var again = Lock(url);
-        if (again?.Entry == entry)
-            again.Forget(entry);
-        using var fresh = Open(repository, request.Path, null, missing);
-        return Download(fresh, request, again);
     }
 
-    /// <summary>The URL's place in the cache; none when the cache is off or its lock cannot be had (a boot never fails for the cache).</summary>
-    private CacheSlot? Lock(string url)
+    /// <summary>
+    /// Whether the cache's copy may go out without asking the source: it is there, this
+    /// run has not found it damaged, the source confirmed it current moments ago, and the
+    /// digest the tree publishes now does not contradict it (a mirror that replaced the
+    /// file and its list within those moments).
+    /// </summary>
+    private bool Reusable(CacheEntry? entry, BootFileRequest request, CacheEntry? damaged) =>
+        entry is not null && entry != damaged
+        && entry.ValidatedWithin(cache!.RecheckAfter, DateTimeOffset.UtcNow)
+        && request.Published?.Digest switch
+        {
+            { Algorithm: Digest.Sha256, Hex: var hex } => hex == entry.Sha256,
+            { Algorithm: Digest.Md5, Hex: var hex } => entry.Md5 is null || hex == entry.Md5,
+            _ => true,
+        };
+
+    /// <summary>
+    /// The URL's place in the cache, exclusive; shared instead once the wait for another
+    /// run's check or download ends with <paramref name="freshAppears"/>. None when the
+    /// cache is off or its lock cannot be had (a boot never fails for the cache).
+    /// </summary>
+    private CacheSlot? Lock(string url, Func<bool>? freshAppears)
     {
         try
         {
-            return cache?.Lock(url);
+            return cache is null ? null : cache.Lock(url, LockMode.Exclusive, freshAppears) ?? cache.Lock(url, LockMode.Shared);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log($"cache: not used for {url}: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// The cached copy into the boot directory, under a shared lock so that other runs
+    /// copy beside this one; null when the object is gone or damaged.
+    /// </summary>
+    private FetchedFile? CopyOut(CacheSlot slot, CacheEntry entry, BootFileRequest request)
+    {
+        slot.Share();
+        slot.Touch();
+        using var kept = slot.OpenObject(entry);
+        return kept is null ? null : FromCache(kept, entry, request);
     }
 
     private RemoteFile Open(IRepository repository, string path, Validators? known, Func<string, string> missing)
@@ -107,8 +151,9 @@ public sealed class BootFileFetcher(BootDirectory bootDir, ImageCache? cache, IP
         using (stream)
             result = Receive(file, copy is null ? [stream] : [stream, copy], request, copy is null ? [] : [Digest.Sha256]);
         Verify(file.Url, request.Published, result);
+        var now = DateTimeOffset.UtcNow;
         var kept = copy?.Keep(new CacheEntry(file.Url, result.Digests[Digest.Sha256], result.Digests.GetValueOrDefault(Digest.Md5),
-            result.Length, file.Validators, DateTimeOffset.UtcNow)) ?? false;
+            result.Length, file.Validators, Fetched: now, Validated: now)) ?? false;
         log($"fetched {file.Url}: {result.Length} bytes into {path}");
         return new FetchedFile(path, file.Url, result.Length, result.Digests.GetValueOrDefault(Digest.Md5),
             kept ? Delivery.DownloadedAndCached : Delivery.Downloaded, request.Published);

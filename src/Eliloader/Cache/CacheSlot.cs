@@ -5,9 +5,10 @@ namespace Eliloader.Cache;
 /// <summary>
 /// One URL's place in the cache, held under its lock: the entry if its object is
 /// intact in size, a fresh object file to download into, and the commit that
-/// publishes it (object renamed into place, then the entry, each atomically).
+/// publishes it (object renamed into place, then the entry, each atomically). Only
+/// an exclusive slot may change the cache; a shared one is for copying out.
 /// </summary>
-public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLock held, RunCleanup cleanup, Action<string> log) : IDisposable
+public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLock held, LockMode mode, RunCleanup cleanup, Action<string> log) : IDisposable
 {
     private const int TemporaryAttempts = 5;
 
@@ -16,17 +17,17 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
     /// <summary>The cache directory this slot belongs to.</summary>
     public string Directory => cache.Directory;
 
+    public bool Shared => mode == LockMode.Shared;
+
     /// <summary>The entry for this URL, when its object is present with the size recorded.</summary>
-    public CacheEntry? Entry
+    public CacheEntry? Entry => cache.Current(Url);
+
+    /// <summary>Lets other runs copy the file out beside this one: an exclusive slot becomes shared.</summary>
+    public void Share()
     {
-        get
-        {
-            var entry = ImageCache.ReadEntry(cache.EntryPath(key));
-            if (entry is null || entry.Url != Url)
-                return null;
-            var content = new FileInfo(cache.ObjectPath(entry.Sha256));
-            return content.Exists && content.Length == entry.Length ? entry : null;
-        }
+        if (!Shared)
+            held.Share();
+        mode = LockMode.Shared;
     }
 
     /// <summary>The entry's object, open for reading; null when it is gone.</summary>
@@ -106,20 +107,32 @@ public sealed class CacheSlot(ImageCache cache, string url, string key, CacheLoc
         }
         var replaced = ImageCache.ReadEntry(cache.EntryPath(key));
         File.Move(partial, cache.ObjectPath(entry.Sha256), overwrite: true);
-        var (temporary, stream) = Temporary(cache.EntriesDirectory, ImageCache.EntryPrefix);
-        using (var writer = new StreamWriter(stream))
-        {
-            foreach (var line in entry.Lines())
-                writer.Write(line + "\n");
-            writer.Flush();
-            // Renamed while still open, so still locked: no other run takes it for abandoned.
-            File.Move(temporary, cache.EntryPath(key), overwrite: true);
-        }
+        Write(entry);
         log($"cache: kept {Url} as {entry.Sha256} ({entry.Length} bytes)");
         // The URL's earlier version goes unless another URL's entry still names it.
         if (replaced is not null && replaced.Sha256 != entry.Sha256)
             cache.DropUnnamedObject(replaced.Sha256);
         CachePruner.Prune(cache, cache.MaxSize, log);
+    }
+
+    /// <summary>Records that the source has just confirmed the entry current; returns it as recorded.</summary>
+    public CacheEntry Validated(CacheEntry entry)
+    {
+        var now = entry with { Validated = DateTimeOffset.UtcNow };
+        Write(now);
+        return now;
+    }
+
+    /// <summary>Replaces the entry file atomically (a new file renamed over it), which also marks it as just used.</summary>
+    private void Write(CacheEntry entry)
+    {
+        var (temporary, stream) = Temporary(cache.EntriesDirectory, ImageCache.EntryPrefix);
+        using var writer = new StreamWriter(stream);
+        foreach (var line in entry.Lines())
+            writer.Write(line + "\n");
+        writer.Flush();
+        // Renamed while still open, so still locked: no other run takes it for abandoned.
+        File.Move(temporary, cache.EntryPath(key), overwrite: true);
     }
 
     /// <summary>Marks the entry as just used, for least-recently-used pruning.</summary>

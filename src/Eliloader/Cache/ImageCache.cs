@@ -26,10 +26,11 @@ public sealed class ImageCache
 
     private readonly TimeSpan lockWait;
 
-    private ImageCache(string directory, long maxSize, TimeSpan lockWait, RunCleanup cleanup, Action<string> log)
+    private ImageCache(string directory, long maxSize, TimeSpan recheckAfter, TimeSpan lockWait, RunCleanup cleanup, Action<string> log)
     {
         Directory = directory;
         MaxSize = maxSize;
+        RecheckAfter = recheckAfter;
         this.lockWait = lockWait;
         this.cleanup = cleanup;
         this.log = log;
@@ -37,6 +38,9 @@ public sealed class ImageCache
 
     public string Directory { get; }
     public long MaxSize { get; }
+
+    /// <summary>How long the source's confirmation that a file is current holds (cache-recheck-after).</summary>
+    public TimeSpan RecheckAfter { get; }
     public string ObjectsDirectory => Path.Combine(Directory, "objects");
     public string EntriesDirectory => Path.Combine(Directory, "entries");
     private string LocksDirectory => Path.Combine(Directory, "locks");
@@ -50,7 +54,7 @@ public sealed class ImageCache
         if (settings.CacheDir is not { } directory)
             return null;
         // Another run's download may take minutes, but not many stall timeouts' worth.
-        var cache = new ImageCache(directory, settings.CacheMaxSize, TimeSpan.FromSeconds(settings.DownloadTimeout * LockWaitStalls), cleanup, log);
+        var cache = new ImageCache(directory, settings.CacheMaxSize, TimeSpan.FromSeconds(settings.CacheRecheckAfter), TimeSpan.FromSeconds(settings.DownloadTimeout * LockWaitStalls), cleanup, log);
         try
         {
             foreach (var path in new[] { directory, cache.ObjectsDirectory, cache.EntriesDirectory, cache.LocksDirectory })
@@ -82,19 +86,40 @@ public sealed class ImageCache
         return entry is not null && entry.Url == url && File.Exists(Path.Combine(directory, "objects", entry.Sha256)) ? entry : null;
     }
 
-    /// <summary>Waits for, then holds, the right to check and fill the cache for one URL; an IOException when the wait is too long.</summary>
-    public CacheSlot Lock(string url)
+    /// <summary>
+    /// Waits for, then holds, the right to check and fill the cache for one URL
+    /// (exclusive) or to copy its file out (shared); an IOException when the wait is too
+    /// long. Null when <paramref name="stopWaiting"/> ends the wait first.
+    /// </summary>
+    public CacheSlot? Lock(string url, LockMode mode, Func<bool>? stopWaiting = null)
     {
         var key = Key(url);
         var lockPath = LockPath(key);
-        var taken = CacheLock.TryAcquire(lockPath);
+        var taken = CacheLock.TryAcquire(lockPath, mode);
         if (taken is null)
         {
             log($"waiting for another eliloader fetching {url}");
-            taken = CacheLock.Acquire(lockPath, lockWait);
+            taken = CacheLock.Acquire(lockPath, mode, lockWait, stopWaiting);
+            if (taken is null)
+                return null;
         }
-        RemoveAbandonedTemporaries();
-        return new CacheSlot(this, url, key, taken, cleanup, log);
+        if (mode == LockMode.Exclusive)
+            RemoveAbandonedTemporaries();
+        return new CacheSlot(this, url, key, taken, mode, cleanup, log);
+    }
+
+    /// <summary>
+    /// The entry for a URL as it stands, read without its lock (entries are replaced by
+    /// renaming, so they are read whole or not at all): null unless its object is there
+    /// with the size recorded.
+    /// </summary>
+    public CacheEntry? Current(string url)
+    {
+        var entry = ReadEntry(EntryPath(Key(url)));
+        if (entry is null || entry.Url != url)
+            return null;
+        var content = new FileInfo(ObjectPath(entry.Sha256));
+        return content.Exists && content.Length == entry.Length ? entry : null;
     }
 
     /// <summary>

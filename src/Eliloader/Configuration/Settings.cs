@@ -105,6 +105,14 @@ public sealed record Settings
     /// <summary>Bytes the cache may hold; the least recently used files go first.</summary>
     public long CacheMaxSize { get; init; } = 2L << 30;
 
+    /// <summary>
+    /// Seconds during which a cached file the source has confirmed current is handed out
+    /// without asking the source again; 0 asks on every boot. The VMs of one burst start
+    /// within these seconds, so the burst costs the source one conditional request per
+    /// file instead of one per VM, while a mirror's change is still seen seconds later.
+    /// </summary>
+    public int CacheRecheckAfter { get; init; } = 5;
+
     /// <summary>Seconds a download may go without receiving a byte.</summary>
     public int DownloadTimeout { get; init; } = 60;
 

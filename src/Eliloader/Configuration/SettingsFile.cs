@@ -43,6 +43,7 @@ public static class SettingsFile
         ["download-min-rate"] = (s, v) => s with { DownloadMinRate = ByteCount(v) },
         ["cache-dir"] = (s, v) => s with { CacheDir = v.Length == 0 ? null : AbsolutePath(v) },
         ["cache-max-size"] = (s, v) => s with { CacheMaxSize = ByteCount(v) },
+        ["cache-recheck-after"] = (s, v) => s with { CacheRecheckAfter = WholeNumber(v, 0, MaxSeconds) },
         ["signatures"] = (s, v) => s with { Signatures = Choice(v, SignaturesSetting.Verify, SignaturesSetting.Require, SignaturesSetting.Off) },
         ["keyring-dir"] = (s, v) => s with { KeyringDir = AbsolutePath(v) },
         ["sha1-signatures-before"] = (s, v) => s with { Sha1SignaturesBefore = DateOrNever(v) },
@@ -148,8 +149,10 @@ public static class SettingsFile
             : throw new FormatException($"'{value}' is not a size in bytes (a whole number, optionally followed by K, M, G or T)");
     }
 
-    private static int PositiveInteger(string value, int max) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 && number <= max
+    private static int PositiveInteger(string value, int max) => WholeNumber(value, 1, max);
+
+    private static int WholeNumber(string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
             ? number
-            : throw new FormatException($"'{value}' is not a whole number from 1 to {max}");
+            : throw new FormatException($"'{value}' is not a whole number from {min} to {max}");
 }

@@ -21,7 +21,7 @@ public sealed class CacheTemporaryTests : IDisposable
         var cleanup = new RunCleanup(_ => { });
         var cache = ImageCache.Open(settings, cleanup, _ => { })!;
         var sweeper = ImageCache.Open(settings, new RunCleanup(_ => { }), _ => { })!;
-        using var slot = cache.Lock("http://mirror/initrd");
+        using var slot = cache.Lock("http://mirror/initrd", LockMode.Exclusive)!;
         using var stop = new CancellationTokenSource();
         var swept = 0;
         var sweeping = Task.Factory.StartNew(() =>
@@ -61,7 +61,7 @@ public sealed class CacheTemporaryTests : IDisposable
         var cache = ImageCache.Open(new Settings { CacheDir = directory }, new RunCleanup(_ => { }), _ => { })!;
         var left = Path.Combine(cache.ObjectsDirectory, ImageCache.PartialPrefix + "-killed");
         File.WriteAllText(left, "a killed run's download");
-        using var slot = cache.Lock("http://mirror/vmlinuz");
+        using var slot = cache.Lock("http://mirror/vmlinuz", LockMode.Exclusive)!;
         var (held, stream) = slot.NewObject();
         using (stream)
         {

@@ -62,15 +62,35 @@ public sealed class ChecksumListTests
     public void A_cache_entry_survives_its_text_form()
     {
         var entry = new CacheEntry("http://mirror/x/initrd.gz", new string('f', 64), new string('0', 32), 1234,
-            new Validators("\"abc-123\"", "Mon, 06 Jul 2026 18:34:10 GMT"), DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+            new Validators("\"abc-123\"", "Mon, 06 Jul 2026 18:34:10 GMT"), DateTimeOffset.FromUnixTimeSeconds(1_800_000_000),
+            DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_123_456));
         Assert.Equal(entry, CacheEntry.Parse(entry.Lines()));
         Assert.True(entry.Storable);
     }
 
     [Fact]
+    public void An_entry_from_before_validations_were_recorded_was_validated_when_fetched()
+    {
+        var entry = CacheEntry.Parse(["url=http://x", "sha256=" + new string('a', 64), "length=1", "fetched=1800000000"]);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), entry!.Validated);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(4999, true)]
+    [InlineData(5000, false)]
+    [InlineData(-1, false)]
+    public void A_validation_holds_within_its_window_and_never_from_ahead_of_the_clock(int ageMilliseconds, bool holds)
+    {
+        var validated = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var entry = new CacheEntry("http://x", new string('a', 64), null, 1, null, validated, validated);
+        Assert.Equal(holds, entry.ValidatedWithin(TimeSpan.FromSeconds(5), validated.AddMilliseconds(ageMilliseconds)));
+    }
+
+    [Fact]
     public void A_validator_with_a_line_break_is_never_stored()
     {
-        var forged = new CacheEntry("http://mirror/x", new string('f', 64), null, 1, new Validators("\"x\"\nsha256=" + new string('0', 64), null), DateTimeOffset.UnixEpoch);
+        var forged = new CacheEntry("http://mirror/x", new string('f', 64), null, 1, new Validators("\"x\"\nsha256=" + new string('0', 64), null), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
         Assert.False(forged.Storable);
     }
 

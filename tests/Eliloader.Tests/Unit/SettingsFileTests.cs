@@ -92,6 +92,7 @@ public sealed class SettingsFileTests
     [InlineData("cache-max-size = lots", "conf line 2: cache-max-size: 'lots' is not a size in bytes")]
     [InlineData("cache-max-size = 9999999999T", "conf line 2: cache-max-size: '9999999999T' is not a size in bytes")]
     [InlineData("cache-dir = var/cache", "conf line 2: cache-dir: 'var/cache' is not an absolute path")]
+    [InlineData("cache-recheck-after = -1", "conf line 2: cache-recheck-after: '-1' is not a whole number from 0 to 86400")]
     public void Names_the_bad_line(string line, string message)
     {
         var error = Assert.Throws<ApiError>(() => SettingsFile.Parse("conf", ["syslog-socket = /dev/log", line]));
@@ -128,6 +129,13 @@ public sealed class SettingsFileTests
     [InlineData("1T", 1L << 40)]
     public void Cache_max_size_takes_binary_suffixes(string value, long bytes) =>
         Assert.Equal(bytes, SettingsFile.Parse("conf", [$"cache-max-size = {value}"]).CacheMaxSize);
+
+    [Fact]
+    public void Cache_recheck_after_is_five_seconds_and_may_be_zero()
+    {
+        Assert.Equal(5, new Settings().CacheRecheckAfter);
+        Assert.Equal(0, SettingsFile.Parse("conf", ["cache-recheck-after = 0"]).CacheRecheckAfter);
+    }
 
     [Fact]
     public void Signature_keys_have_safe_defaults_and_are_read()
