@@ -7,7 +7,6 @@ using Eliloader.Errors;
 using Eliloader.Output;
 using Eliloader.Xen.Logging;
 using Eliloader.Xen.Pygrub;
-using Microsoft.Win32.SafeHandles;
 
 namespace Eliloader.Pipeline;
 
@@ -39,9 +38,7 @@ public static class ToolstackRun
 
         switch (invocation.Kind)
         {
-            // A person's questions: answered without the configuration, and straight to
-            // the descriptor (the console would first set up the terminal and a thread for
-            // its signals, a third of what answering costs).
+            // A person's questions: answered without the configuration, straight to the descriptor.
             case InvocationKind.Help:
                 return Answer(HelpText.Text + "\n");
             case InvocationKind.Version:
@@ -56,8 +53,7 @@ public static class ToolstackRun
 
     private static int Answer(string text)
     {
-        using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        stdout.Write(Encoding.UTF8.GetBytes(text));
+        StandardOutput.Write(Encoding.UTF8.GetBytes(text));
         return 0;
     }
 

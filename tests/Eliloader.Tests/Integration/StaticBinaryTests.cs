@@ -45,4 +45,28 @@ public sealed class StaticBinaryTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The shell gives every command of a group one file description: each must move its
+    /// offset, or the next command's output lands on top of what came before.
+    /// </summary>
+    [Fact]
+    public void Version_and_help_move_the_offset_of_a_file_the_shell_shares()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "eliloader-shared-offset-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var shell = ProcessRunner.Run("bash", ["-c", "{ echo A; \"$0\" --version; echo B; \"$0\" --help; echo C; } > \"$1\"", RepoPaths.Binary, file]);
+            Assert.Equal(0, shell.ExitCode);
+            var version = ProcessRunner.Run(RepoPaths.Binary, ["--version"]).Stdout;
+            var help = ProcessRunner.Run(RepoPaths.Binary, ["--help"]).Stdout;
+            Assert.StartsWith("eliloader ", version);
+            Assert.StartsWith("Usage: eliloader", help);
+            Assert.Equal("A\n" + version + "B\n" + help + "C\n", File.ReadAllText(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
