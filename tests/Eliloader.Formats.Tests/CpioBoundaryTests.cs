@@ -15,7 +15,7 @@ namespace Eliloader.Formats.Tests;
 /// </summary>
 public sealed class CpioBoundaryTests
 {
-    private static (CpioEntry Entry, byte[] Data) Member(string name, string text = "", uint inode = 1, uint mode = CpioEntry.RegularFile | 0b110_100_100) =>
+    private static (CpioEntry Entry, byte[] Data) Member(string name, string text = "", uint inode = 1, uint mode = UnixFileType.RegularFile | 0b110_100_100) =>
         (new CpioEntry { Name = name, Mode = mode, Inode = inode, DataLength = Encoding.ASCII.GetByteCount(text), DevMajor = 8, DevMinor = 1 }, Encoding.ASCII.GetBytes(text));
 
     private static List<CpioEntry> ReadAll(byte[] archive, CpioLimits limits, long bound = long.MaxValue)
@@ -105,7 +105,7 @@ public sealed class CpioBoundaryTests
     public void A_crc_archive_is_checked_against_the_sum_of_each_regular_files_bytes()
     {
         // "ab" sums to 0xC3; a directory's field is not checked.
-        var archive = Archive(Member("f", "ab"), Member("d", "", mode: CpioEntry.Directory | 0b111_101_101));
+        var archive = Archive(Member("f", "ab"), Member("d", "", mode: UnixFileType.Directory | 0b111_101_101));
         Assert.Equal(["f", "d"], ReadAll(AsCrc(archive, 0xC3, 0x1234)).Select(e => e.Name));
         var error = Assert.Throws<InvalidDataException>(() => ReadAll(AsCrc(archive, 0xC4, 0)));
         Assert.Equal("cpio member 'f' fails its checksum (000000c3, header says 000000c4)", error.Message);
@@ -175,13 +175,13 @@ public sealed class CpioBoundaryTests
     }
 
     [Theory]
-    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.Newc, true)]
-    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.Crc, true)]
-    [InlineData(CpioEntry.RegularFile, 1u, 0L, CpioFormat.Newc, false)]
-    [InlineData(CpioEntry.RegularFile, 2u, 5L, CpioFormat.Newc, false)]
-    [InlineData(CpioEntry.Directory, 2u, 0L, CpioFormat.Newc, false)]
-    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.Odc, false)]
-    [InlineData(CpioEntry.RegularFile, 2u, 0L, CpioFormat.BinaryLittleEndian, false)]
+    [InlineData(UnixFileType.RegularFile, 2u, 0L, CpioFormat.Newc, true)]
+    [InlineData(UnixFileType.RegularFile, 2u, 0L, CpioFormat.Crc, true)]
+    [InlineData(UnixFileType.RegularFile, 1u, 0L, CpioFormat.Newc, false)]
+    [InlineData(UnixFileType.RegularFile, 2u, 5L, CpioFormat.Newc, false)]
+    [InlineData(UnixFileType.Directory, 2u, 0L, CpioFormat.Newc, false)]
+    [InlineData(UnixFileType.RegularFile, 2u, 0L, CpioFormat.Odc, false)]
+    [InlineData(UnixFileType.RegularFile, 2u, 0L, CpioFormat.BinaryLittleEndian, false)]
     public void Only_a_newc_or_crc_regular_file_with_more_links_and_no_data_waits_for_its_data(uint type, uint links, long length, CpioFormat format, bool earlier) =>
         Assert.Equal(earlier, PendingLinks.IsEarlierLink(new CpioEntry { Name = "x", Mode = type | 0b110_100_100, LinkCount = links, DataLength = length, Format = format }));
 
@@ -189,14 +189,14 @@ public sealed class CpioBoundaryTests
     public void Held_names_are_released_only_by_a_name_of_the_same_file_with_more_links()
     {
         var links = new PendingLinks();
-        var first = new CpioEntry { Name = "a", Mode = CpioEntry.RegularFile, LinkCount = 2, Inode = 9, DevMajor = 1 };
+        var first = new CpioEntry { Name = "a", Mode = UnixFileType.RegularFile, LinkCount = 2, Inode = 9, DevMajor = 1 };
         links.Hold(first);
         Assert.Empty(links.Release(first with { Name = "b", LinkCount = 1 }));
         Assert.Empty(links.Release(first with { Name = "b", DevMajor = 2 }));
         Assert.Equal([first], links.Remaining());
         Assert.Equal([first], links.Release(first with { Name = "b", DataLength = 4 }));
         Assert.Empty(links.Remaining());
-        Assert.Equal(CpioEntry.RegularFile, first.Type);
+        Assert.Equal(UnixFileType.RegularFile, first.Type);
     }
 
     /// <summary>The overlay's output: each member's name, inode, size and data.</summary>
@@ -214,7 +214,7 @@ public sealed class CpioBoundaryTests
     [Fact]
     public void When_the_overlay_replaces_the_name_with_the_data_the_last_kept_name_carries_it()
     {
-        var link = CpioEntry.RegularFile | 0b110_100_100;
+        var link = UnixFileType.RegularFile | 0b110_100_100;
         var vendor = Archive(
             (new CpioEntry { Name = "a", Mode = link, Inode = 7, LinkCount = 3 }, []),
             (new CpioEntry { Name = "b", Mode = link, Inode = 7, LinkCount = 3 }, []),
@@ -225,7 +225,7 @@ public sealed class CpioBoundaryTests
     [Fact]
     public void Hard_linked_empty_files_keep_every_name()
     {
-        var link = CpioEntry.RegularFile | 0b110_100_100;
+        var link = UnixFileType.RegularFile | 0b110_100_100;
         var vendor = Archive(
             (new CpioEntry { Name = "x", Mode = link, Inode = 5, LinkCount = 2 }, []),
             (new CpioEntry { Name = "y", Mode = link, Inode = 5, LinkCount = 2 }, []));
@@ -365,7 +365,7 @@ public sealed class CpioBoundaryTests
     public void The_overlay_renumbers_inodes_per_archive_keeping_hard_links_together()
     {
         // Vendor: a and b one file (inode 7, data on the last name), c another file with inode 7 on another device.
-        var link = CpioEntry.RegularFile | 0b110_100_100;
+        var link = UnixFileType.RegularFile | 0b110_100_100;
         var vendor = Archive(
             (new CpioEntry { Name = "a", Mode = link, Inode = 7, LinkCount = 2, DevMajor = 8, DevMinor = 1 }, []),
             (new CpioEntry { Name = "b", Mode = link, Inode = 7, LinkCount = 2, DevMajor = 8, DevMinor = 1, DataLength = 2 }, "ab"u8.ToArray()),

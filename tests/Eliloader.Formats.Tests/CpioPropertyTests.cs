@@ -8,7 +8,7 @@ namespace Eliloader.Formats.Tests;
 /// <summary>Generated archives: what the writer writes the reader reads back, and damaged input only ever fails cleanly.</summary>
 public sealed class CpioPropertyTests
 {
-    private static readonly uint[] Types = [CpioEntry.RegularFile, CpioEntry.Directory, CpioEntry.SymbolicLink, 0x2000];
+    private static readonly uint[] Types = [UnixFileType.RegularFile, UnixFileType.Directory, UnixFileType.SymbolicLink, UnixFileType.CharacterDevice];
 
     private static readonly Gen<(CpioEntry Entry, byte[] Data)> Member =
         Gen.Select(
@@ -21,7 +21,7 @@ public sealed class CpioPropertyTests
             {
                 var name = string.Join('/', parts.Select(p => p.Trim('.') is { Length: > 0 } trimmed ? trimmed : "x"));
                 var mode = Types[type] | permissions;
-                var body = Types[type] is CpioEntry.RegularFile or CpioEntry.SymbolicLink ? data : [];
+                var body = Types[type] is UnixFileType.RegularFile or UnixFileType.SymbolicLink ? data : [];
                 var entry = new CpioEntry
                 {
                     Name = name,
@@ -29,8 +29,8 @@ public sealed class CpioPropertyTests
                     Uid = permissions,
                     Gid = minor,
                     DataLength = body.Length,
-                    RdevMajor = Types[type] == 0x2000 ? 5u : 0u,
-                    RdevMinor = Types[type] == 0x2000 ? minor : 0u,
+                    RdevMajor = Types[type] == UnixFileType.CharacterDevice ? 5u : 0u,
+                    RdevMinor = Types[type] == UnixFileType.CharacterDevice ? minor : 0u,
                     ModificationTime = permissions * 1000,
                 };
                 return (entry, body);
@@ -87,7 +87,7 @@ public sealed class CpioPropertyTests
         {
             var data = new byte[random.Next(0, 5000)];
             random.NextBytes(data.AsSpan(0, data.Length / 2));
-            return (new CpioEntry { Name = $"dir/file{i}", Mode = CpioEntry.RegularFile | 0b110_100_100, DataLength = data.Length }, data);
+            return (new CpioEntry { Name = $"dir/file{i}", Mode = UnixFileType.RegularFile | 0b110_100_100, DataLength = data.Length }, data);
         }));
         return [.. archive, .. Shell.Filter(archive, compress)];
     }

@@ -40,7 +40,7 @@ public sealed class CpioTests : IDisposable
         {
             var data = new MemoryStream();
             reader.DataStream.CopyTo(data);
-            var content = entry.Type == CpioEntry.SymbolicLink ? "-> " + Encoding.Latin1.GetString(data.ToArray()) : Convert.ToHexString(SHA256.HashData(data.ToArray()))[..16];
+            var content = entry.Type == UnixFileType.SymbolicLink ? "-> " + Encoding.Latin1.GetString(data.ToArray()) : Convert.ToHexString(SHA256.HashData(data.ToArray()))[..16];
             lines.Add($"{CpioNames.Normalize(entry.Name)} {Convert.ToString(entry.Mode, 8)} {entry.Uid}:{entry.Gid} {entry.DataLength} {entry.RdevMajor},{entry.RdevMinor} {content}");
         }
         return lines;

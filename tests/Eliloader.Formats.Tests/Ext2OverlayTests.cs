@@ -41,13 +41,13 @@ public sealed class Ext2OverlayTests
     public void Members_replace_and_join_the_vendor_tree_with_their_metadata()
     {
         var root = Rewrite(Vendor(), Archive(
-            (new CpioEntry { Name = ".", Mode = CpioEntry.Directory | 0b111_000_000 }, []),
-            (new CpioEntry { Name = "./etc/release", Mode = CpioEntry.RegularFile | 0b110_000_000, Uid = 5, Gid = 6, ModificationTime = 1234 }, "overlay\n"u8.ToArray()),
-            (new CpioEntry { Name = "usr/lib/xen/cd-helper", Mode = CpioEntry.RegularFile | 0b111_101_101 }, "helper\n"u8.ToArray()),
-            (new CpioEntry { Name = "keep", Mode = CpioEntry.Directory | 0b111_000_000, ModificationTime = 99 }, []),
-            (new CpioEntry { Name = "init/sub", Mode = CpioEntry.RegularFile | 0b110_100_100 }, [1, 2]),
-            (new CpioEntry { Name = "dev/null", Mode = 0x2000 | 0b110_110_110, RdevMajor = 1, RdevMinor = 3 }, []),
-            (new CpioEntry { Name = "empty", Mode = CpioEntry.RegularFile | 0b110_100_100 }, [])));
+            (new CpioEntry { Name = ".", Mode = UnixFileType.Directory | 0b111_000_000 }, []),
+            (new CpioEntry { Name = "./etc/release", Mode = UnixFileType.RegularFile | 0b110_000_000, Uid = 5, Gid = 6, ModificationTime = 1234 }, "overlay\n"u8.ToArray()),
+            (new CpioEntry { Name = "usr/lib/xen/cd-helper", Mode = UnixFileType.RegularFile | 0b111_101_101 }, "helper\n"u8.ToArray()),
+            (new CpioEntry { Name = "keep", Mode = UnixFileType.Directory | 0b111_000_000, ModificationTime = 99 }, []),
+            (new CpioEntry { Name = "init/sub", Mode = UnixFileType.RegularFile | 0b110_100_100 }, [1, 2]),
+            (new CpioEntry { Name = "dev/null", Mode = UnixFileType.CharacterDevice | 0b110_110_110, RdevMajor = 1, RdevMinor = 3 }, []),
+            (new CpioEntry { Name = "empty", Mode = UnixFileType.RegularFile | 0b110_100_100 }, [])));
 
         // "." changes nothing: the root keeps the vendor's mode and time.
         Assert.Equal((0x41EDu, 1_600_000_000u), (root.Mode, root.ModificationTime));
@@ -80,7 +80,7 @@ public sealed class Ext2OverlayTests
     [Fact]
     public void A_directory_member_over_a_vendor_file_replaces_it()
     {
-        var root = Rewrite(Vendor(), Archive((new CpioEntry { Name = "init", Mode = CpioEntry.Directory | 0b111_000_000, ModificationTime = 42 }, [])));
+        var root = Rewrite(Vendor(), Archive((new CpioEntry { Name = "init", Mode = UnixFileType.Directory | 0b111_000_000, ModificationTime = 42 }, [])));
         Assert.Equal((0x41C0u, 42u), (root.Children["init"].Mode, root.Children["init"].ModificationTime));
         Assert.Empty(root.Children["init"].Children);
     }
@@ -88,7 +88,7 @@ public sealed class Ext2OverlayTests
     /// <summary>A gzip overlay whose archive and NUL padding unpack to exactly <paramref name="unpacked"/> bytes.</summary>
     private static byte[] PaddedOverlay(long unpacked)
     {
-        var archive = Archive((new CpioEntry { Name = "etc/release", Mode = CpioEntry.RegularFile | 0b110_100_100 }, "overlay\n"u8.ToArray()));
+        var archive = Archive((new CpioEntry { Name = "etc/release", Mode = UnixFileType.RegularFile | 0b110_100_100 }, "overlay\n"u8.ToArray()));
         var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {

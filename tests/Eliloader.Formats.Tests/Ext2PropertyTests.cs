@@ -47,8 +47,8 @@ public sealed class Ext2PropertyTests
     {
         var output = new MemoryStream();
         var writer = new CpioWriter(output);
-        writer.WriteEntry(new CpioEntry { Name = "etc/release", Mode = CpioEntry.RegularFile | 0b110_100_100, DataLength = 8 }, new MemoryStream("overlay\n"u8.ToArray()));
-        writer.WriteEntry(new CpioEntry { Name = "usr/lib/xen", Mode = CpioEntry.Directory | 0b111_101_101 }, null);
+        writer.WriteEntry(new CpioEntry { Name = "etc/release", Mode = UnixFileType.RegularFile | 0b110_100_100, DataLength = 8 }, new MemoryStream("overlay\n"u8.ToArray()));
+        writer.WriteEntry(new CpioEntry { Name = "usr/lib/xen", Mode = UnixFileType.Directory | 0b111_101_101 }, null);
         writer.Finish();
         return output.ToArray();
     }

@@ -23,7 +23,7 @@ public sealed class InitramfsSegmentTests
         foreach (var (name, text) in files)
         {
             var data = Encoding.UTF8.GetBytes(text);
-            writer.WriteEntry(new CpioEntry { Name = name, Mode = CpioEntry.RegularFile | 0b110_100_100, DataLength = data.Length, Inode = (uint)name.Length }, new MemoryStream(data));
+            writer.WriteEntry(new CpioEntry { Name = name, Mode = UnixFileType.RegularFile | 0b110_100_100, DataLength = data.Length, Inode = (uint)name.Length }, new MemoryStream(data));
         }
         writer.Finish();
         return output.ToArray();

@@ -20,10 +20,6 @@ public enum CpioFormat
 public sealed record CpioEntry
 {
     public const string TrailerName = "TRAILER!!!";
-    public const uint TypeMask = 0xF000;
-    public const uint RegularFile = 0x8000;
-    public const uint Directory = 0x4000;
-    public const uint SymbolicLink = 0xA000;
 
     public required string Name { get; init; }
     public uint Inode { get; init; }
@@ -40,5 +36,6 @@ public sealed record CpioEntry
     public uint Checksum { get; init; }
     public CpioFormat Format { get; init; } = CpioFormat.Newc;
 
-    public uint Type => Mode & TypeMask;
+    /// <summary>The mode's <see cref="UnixFileType"/> bits.</summary>
+    public uint Type => UnixFileType.Of(Mode);
 }

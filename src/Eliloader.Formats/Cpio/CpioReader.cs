@@ -126,7 +126,7 @@ public sealed class CpioReader(Stream input, CpioLimits limits)
                 throw new InvalidDataException($"cpio archive ends inside the data of '{entry.Name}' ({remaining} bytes missing)");
             remaining -= read;
             // GNU cpio and the kernel sum the data of regular files only.
-            if (entry.Format == CpioFormat.Crc && entry.Type == CpioEntry.RegularFile)
+            if (entry.Format == CpioFormat.Crc && entry.Type == UnixFileType.RegularFile)
             {
                 foreach (var b in buffer.AsSpan(offset, read))
                     sum += b;

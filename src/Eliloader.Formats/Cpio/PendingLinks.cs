@@ -11,7 +11,7 @@ public sealed class PendingLinks
 
     /// <summary>A regular file with more links and no data here: in newc its data is on a later name.</summary>
     public static bool IsEarlierLink(CpioEntry entry) =>
-        entry.Type == CpioEntry.RegularFile && entry.LinkCount > 1 && entry.DataLength == 0 && entry.Format is CpioFormat.Newc or CpioFormat.Crc;
+        entry.Type == UnixFileType.RegularFile && entry.LinkCount > 1 && entry.DataLength == 0 && entry.Format is CpioFormat.Newc or CpioFormat.Crc;
 
     public void Hold(CpioEntry entry)
     {

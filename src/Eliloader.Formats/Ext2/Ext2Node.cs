@@ -23,6 +23,8 @@ public sealed class Ext2Node
     /// <summary>Children of a directory by name, in the order they are written.</summary>
     public SortedDictionary<string, Ext2Node> Children { get; } = new(StringComparer.Ordinal);
 
-    public uint Type => Mode & 0xF000;
-    public bool IsDirectory => Type == 0x4000;
+    /// <summary>The mode's <see cref="UnixFileType"/> bits.</summary>
+    public uint Type => UnixFileType.Of(Mode);
+
+    public bool IsDirectory => Type == UnixFileType.Directory;
 }

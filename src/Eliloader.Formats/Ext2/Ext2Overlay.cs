@@ -54,7 +54,7 @@ public static class Ext2Overlay
         {
             if (!directory.Children.TryGetValue(part, out var next) || !next.IsDirectory)
             {
-                next = new Ext2Node { Mode = 0x4000 | 0b111_101_101, ModificationTime = now };
+                next = new Ext2Node { Mode = UnixFileType.Directory | 0b111_101_101, ModificationTime = now };
                 directory.Children[part] = next;
             }
             directory = next;

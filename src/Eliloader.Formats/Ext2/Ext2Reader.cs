@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
+using Entry = Eliloader.Formats.Ext2.Ext2Layout.DirectoryEntry;
+using Descriptor = Eliloader.Formats.Ext2.Ext2Layout.GroupDescriptor;
+using InodeField = Eliloader.Formats.Ext2.Ext2Layout.Inode;
 
 namespace Eliloader.Formats.Ext2;
 
@@ -11,7 +14,6 @@ namespace Eliloader.Formats.Ext2;
 /// </summary>
 public sealed class Ext2Reader
 {
-    private const uint RootInode = 2;
     /// <summary>Names in the tree: RHEL 4's installer ramdisk holds about 600; each costs memory until the image is rebuilt.</summary>
     private const int MaxEntries = 20_000;
     /// <summary>Directories within directories; the tree is read recursively.</summary>
@@ -34,24 +36,24 @@ public sealed class Ext2Reader
 
     public static Ext2Reader Open(Stream image)
     {
-        if (image.Length < Ext2Superblock.Offset + 1024)
+        if (image.Length < Ext2Superblock.Offset + Ext2Superblock.Size)
             throw new InvalidDataException($"not an ext2 image: only {image.Length} bytes");
-        var block = new byte[1024];
+        var block = new byte[Ext2Superblock.Size];
         image.Position = Ext2Superblock.Offset;
         image.ReadExactly(block);
         var superblock = Ext2Superblock.Parse(block, image.Length);
         var groups = superblock.GroupCount;
         var descriptorsAt = (long)(superblock.FirstDataBlock + 1) * superblock.BlockSize;
-        if (descriptorsAt + groups * 32L > (long)superblock.BlocksCount * superblock.BlockSize)
+        if (descriptorsAt + groups * (long)Descriptor.Size > (long)superblock.BlocksCount * superblock.BlockSize)
             throw new InvalidDataException($"ext2 image's {groups} group descriptors lie past the end of the image");
-        var descriptors = new byte[groups * 32];
+        var descriptors = new byte[groups * Descriptor.Size];
         image.Position = descriptorsAt;
         image.ReadExactly(descriptors);
         var tableBlocks = ((long)superblock.InodesPerGroup * superblock.InodeSize + superblock.BlockSize - 1) / superblock.BlockSize;
         var tables = new uint[groups];
         for (var g = 0; g < groups; g++)
         {
-            tables[g] = BinaryPrimitives.ReadUInt32LittleEndian(descriptors.AsSpan(g * 32 + 8));
+            tables[g] = BinaryPrimitives.ReadUInt32LittleEndian(descriptors.AsSpan(g * Descriptor.Size + Descriptor.InodeTable));
             if (tables[g] + tableBlocks > superblock.BlocksCount)
                 throw new InvalidDataException($"ext2 group {g} has its inode table past the end of the image");
         }
@@ -59,7 +61,7 @@ public sealed class Ext2Reader
     }
 
     /// <summary>The whole tree from the root directory.</summary>
-    public Ext2Node ReadTree() => Node(RootInode, "/", 0);
+    public Ext2Node ReadTree() => Node(Ext2Layout.RootInode, "/", 0);
 
     private Ext2Node Node(uint number, string path, int depth)
     {
@@ -72,41 +74,45 @@ public sealed class Ext2Reader
                 : known;
         }
         var inode = Inode(number, path).ToArray();
-        var symlinkTarget = inode[40..100];
-        var mode = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan());
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(4)) | ((long)((mode & 0xF000) == 0x8000 ? BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(108)) : 0) << 32);
-        var blocks = new uint[15];
-        for (var i = 0; i < 15; i++)
-            blocks[i] = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(40 + i * 4));
-        var type = mode & 0xF000u;
-        var fastSymlink = type == 0xA000 && size < 60 && BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(104)) == 0 && BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(28)) == 0;
+        uint U32(int at) => BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(at));
+        ushort U16(int at) => BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(at));
+        var symlinkTarget = inode[InodeField.Block..(InodeField.Block + InodeField.FastSymlinkMaxLength)];
+        var mode = U16(InodeField.Mode);
+        var type = UnixFileType.Of(mode);
+        var size = U32(InodeField.Size) | ((long)(type == UnixFileType.RegularFile ? U32(InodeField.SizeHigh) : 0) << 32);
+        var blocks = new uint[InodeField.Pointers];
+        for (var i = 0; i < InodeField.Pointers; i++)
+            blocks[i] = U32(InodeField.Block + i * 4);
+        var fastSymlink = type == UnixFileType.SymbolicLink && size < InodeField.FastSymlinkMaxLength && U32(InodeField.FileAcl) == 0 && U32(InodeField.Sectors) == 0;
         uint major = 0, minor = 0;
-        if (type is 0x2000 or 0x6000)
+        if (UnixFileType.IsDevice(type))
         {
+            // The old encoding (major and minor a byte each) in the first pointer, else the new one in the second.
             if (blocks[0] != 0)
                 (major, minor) = ((blocks[0] >> 8) & 0xFF, blocks[0] & 0xFF);
             else
                 (major, minor) = ((blocks[1] & 0xFFF00) >> 8, (blocks[1] & 0xFF) | ((blocks[1] >> 12) & 0xFFF00));
         }
-        var dataBlocks = type is 0x8000 or 0x4000 || (type == 0xA000 && !fastSymlink) ? BlockList(blocks, size, path) : [];
+        var hasData = type is UnixFileType.RegularFile or UnixFileType.SymbolicLink;
+        var dataBlocks = type is UnixFileType.RegularFile or UnixFileType.Directory || (type == UnixFileType.SymbolicLink && !fastSymlink) ? BlockList(blocks, size, path) : [];
         Func<Stream>? data = fastSymlink
             ? () => new MemoryStream(symlinkTarget, 0, (int)size)
-            : type is 0x8000 or 0xA000 ? () => new Ext2FileStream(image, dataBlocks, Superblock.BlockSize, size) : null;
+            : hasData ? () => new Ext2FileStream(image, dataBlocks, Superblock.BlockSize, size) : null;
         var node = new Ext2Node
         {
             Mode = mode,
-            Uid = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(2)) | ((uint)BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(120)) << 16),
-            Gid = BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(24)) | ((uint)BinaryPrimitives.ReadUInt16LittleEndian(inode.AsSpan(122)) << 16),
-            AccessTime = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(8)),
-            ChangeTime = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(12)),
-            ModificationTime = BinaryPrimitives.ReadUInt32LittleEndian(inode.AsSpan(16)),
+            Uid = U16(InodeField.Uid) | ((uint)U16(InodeField.UidHigh) << 16),
+            Gid = U16(InodeField.Gid) | ((uint)U16(InodeField.GidHigh) << 16),
+            AccessTime = U32(InodeField.AccessTime),
+            ChangeTime = U32(InodeField.ChangeTime),
+            ModificationTime = U32(InodeField.ModificationTime),
             RdevMajor = major,
             RdevMinor = minor,
-            Size = type is 0x8000 or 0xA000 ? size : 0,
+            Size = hasData ? size : 0,
             Data = data,
         };
         nodes[number] = node;
-        if (type == 0x4000)
+        if (type == UnixFileType.Directory)
         {
             if (depth > MaxDepth)
                 throw new InvalidDataException($"ext2 directory {path} lies more than {MaxDepth} directories deep");
@@ -159,11 +165,11 @@ public sealed class Ext2Reader
             for (var i = 0; i < table.Length / 4 && list.Count < needed; i++)
                 Add(BinaryPrimitives.ReadUInt32LittleEndian(table.AsSpan(i * 4)), depth - 1);
         }
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < InodeField.DirectPointers; i++)
             Add(pointers[i], 0);
-        Add(pointers[12], 1);
-        Add(pointers[13], 2);
-        Add(pointers[14], 3);
+        Add(pointers[InodeField.SingleIndirect], 1);
+        Add(pointers[InodeField.DoubleIndirect], 2);
+        Add(pointers[InodeField.TripleIndirect], 3);
         if (list.Count < needed)
             throw new InvalidDataException($"ext2 file {path} has fewer blocks than its size needs");
         return list;
@@ -177,16 +183,16 @@ public sealed class Ext2Reader
             image.Position = (long)number * Superblock.BlockSize;
             image.ReadExactly(block);
             var at = 0;
-            while (at + 8 <= block.Length)
+            while (at + Entry.HeaderSize <= block.Length)
             {
-                var inode = BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(at));
-                var recordLength = BinaryPrimitives.ReadUInt16LittleEndian(block.AsSpan(at + 4));
-                var nameLength = block[at + 6];
-                if (recordLength < 8 || at + recordLength > block.Length || 8 + nameLength > recordLength)
+                var inode = BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(at + Entry.Inode));
+                var recordLength = BinaryPrimitives.ReadUInt16LittleEndian(block.AsSpan(at + Entry.RecordLength));
+                var nameLength = block[at + Entry.NameLength];
+                if (recordLength < Entry.HeaderSize || at + recordLength > block.Length || Entry.HeaderSize + nameLength > recordLength)
                     throw new InvalidDataException($"ext2 directory {path} has a malformed entry at byte {at} of block {number}");
                 if (inode != 0)
                 {
-                    var name = Encoding.Latin1.GetString(block, at + 8, nameLength);
+                    var name = Encoding.Latin1.GetString(block, at + Entry.Name, nameLength);
                     if (name is not ("." or ".."))
                     {
                         if (name.Length == 0 || name.Contains('/'))

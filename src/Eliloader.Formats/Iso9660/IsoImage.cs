@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
+using Descriptor = Eliloader.Formats.Iso9660.IsoLayout.VolumeDescriptor;
+using Record = Eliloader.Formats.Iso9660.IsoLayout.DirectoryRecord;
+using SystemUse = Eliloader.Formats.Iso9660.IsoLayout.SystemUse;
 
 namespace Eliloader.Formats.Iso9660;
 
@@ -12,7 +15,6 @@ namespace Eliloader.Formats.Iso9660;
 /// </summary>
 public sealed class IsoImage
 {
-    private const int SystemArea = 16;
     private const int MaxDescriptors = 64;
     /// <summary>Far above any directory on an install path (the roots and boot directories of real media hold dozens).</summary>
     private const int MaxEntries = 10_000;
@@ -47,34 +49,43 @@ public sealed class IsoImage
     public static IsoImage Open(Stream image)
     {
         var length = image.Length;
-        if (length < (SystemArea + 1) * 2048L)
+        if (length < (IsoLayout.SystemAreaSectors + 1) * (long)IsoLayout.SectorSize)
             throw new InvalidDataException($"not an ISO 9660 image: only {length} bytes");
         byte[]? primary = null, jolietDescriptor = null;
         for (var index = 0; index < MaxDescriptors; index++)
         {
-            var descriptor = ReadAt(image, length, (SystemArea + index) * 2048L, 2048, "volume descriptor");
-            if (Encoding.ASCII.GetString(descriptor, 1, 5) != "CD001")
-                throw new InvalidDataException($"not an ISO 9660 image: no volume descriptor at sector {SystemArea + index}");
-            if (descriptor[0] == 255)
+            var sector = IsoLayout.SystemAreaSectors + index;
+            var descriptor = ReadAt(image, length, sector * (long)IsoLayout.SectorSize, IsoLayout.SectorSize, "volume descriptor");
+            if (Encoding.ASCII.GetString(descriptor, Descriptor.StandardIdentifier, Descriptor.StandardIdentifierLength) != Descriptor.StandardIdentifierText)
+                throw new InvalidDataException($"not an ISO 9660 image: no volume descriptor at sector {sector}");
+            var type = descriptor[Descriptor.Type];
+            if (type == Descriptor.TerminatorType)
                 break;
-            if (descriptor[0] == 1)
+            if (type == Descriptor.PrimaryType)
                 primary ??= descriptor;
-            if (descriptor[0] == 2 && descriptor[88] == 0x25 && descriptor[89] == 0x2F && descriptor[90] is 0x40 or 0x43 or 0x45)
+            if (type == Descriptor.SupplementaryType && IsJoliet(descriptor))
                 jolietDescriptor ??= descriptor;
         }
         if (primary is null)
             throw new InvalidDataException("not an ISO 9660 image: no primary volume descriptor");
-        int blockSize = BinaryPrimitives.ReadUInt16LittleEndian(primary.AsSpan(128));
+        int blockSize = BinaryPrimitives.ReadUInt16LittleEndian(primary.AsSpan(Descriptor.LogicalBlockSize));
         if (blockSize is not (512 or 1024 or 2048))
             throw new InvalidDataException($"ISO 9660 logical block size {blockSize} is not 512, 1024 or 2048");
-        var primaryRoot = primary.AsSpan(156, 34).ToArray();
+        var primaryRoot = RootRecord(primary);
         var probe = new IsoImage(image, length, blockSize, primaryRoot, joliet: false, rockRidgeSkip: null);
         if (probe.DetectRockRidge() is { } skip)
             return new IsoImage(image, length, blockSize, primaryRoot, joliet: false, skip);
         return jolietDescriptor is not null
-            ? new IsoImage(image, length, blockSize, jolietDescriptor.AsSpan(156, 34).ToArray(), joliet: true, rockRidgeSkip: null)
+            ? new IsoImage(image, length, blockSize, RootRecord(jolietDescriptor), joliet: true, rockRidgeSkip: null)
             : probe;
     }
+
+    /// <summary>A supplementary descriptor whose escape sequences name UCS-2 level 1, 2 or 3 ("%/@", "%/C", "%/E"): Joliet.</summary>
+    private static bool IsJoliet(byte[] descriptor) =>
+        descriptor[Descriptor.EscapeSequences] == '%' && descriptor[Descriptor.EscapeSequences + 1] == '/'
+        && descriptor[Descriptor.EscapeSequences + 2] is (byte)'@' or (byte)'C' or (byte)'E';
+
+    private static byte[] RootRecord(byte[] descriptor) => descriptor.AsSpan(Descriptor.RootDirectoryRecord, Record.MinimumLength).ToArray();
 
     /// <summary>The regular file at a path, following Rock Ridge symlinks that stay inside the image; null when there is none.</summary>
     public IsoFile? Find(string path)
@@ -151,25 +162,25 @@ public sealed class IsoImage
         PendingEntry? unfinished = null;
         while (position < data.Length)
         {
-            var recordLength = data[position];
+            var recordLength = data[position + Record.Length];
             if (recordLength == 0)
             {
                 // Records never cross a block boundary: the rest of this block is padding.
                 position = (position / blockSize + 1) * blockSize;
                 continue;
             }
-            if (recordLength < 34 || position + recordLength > data.Length)
+            if (recordLength < Record.MinimumLength || position + recordLength > data.Length)
                 throw new InvalidDataException($"directory '{where}' has a malformed record at byte {position}");
             var record = data.AsSpan(position, recordLength);
             position += recordLength;
-            var nameLength = record[32];
-            if (33 + nameLength > recordLength)
+            var nameLength = record[Record.NameLength];
+            if (Record.Name + nameLength > recordLength)
                 throw new InvalidDataException($"directory '{where}' has a record whose name overruns it");
-            if (nameLength == 1 && record[33] is 0 or 1)
+            if (nameLength == 1 && record[Record.Name] is Record.SelfName or Record.ParentName)
                 continue;
             if (entries.Count == MaxEntries)
                 throw new InvalidDataException($"directory '{where}' has more than {MaxEntries} entries");
-            var flags = record[25];
+            var flags = record[Record.FileFlags];
             var (start, length) = Extent(record, $"an entry of directory '{where}'");
             var (name, link, relocated) = Name(record, nameLength, where, budget);
             if (relocated)
@@ -184,9 +195,9 @@ public sealed class IsoImage
             {
                 if (unfinished is not null)
                     entries.Add(unfinished.Entry());
-                unfinished = new PendingEntry(name, (flags & 0x02) != 0, [new IsoExtent(start, length)], link);
+                unfinished = new PendingEntry(name, (flags & Record.DirectoryFlag) != 0, [new IsoExtent(start, length)], link);
             }
-            if ((flags & 0x80) == 0)
+            if ((flags & Record.MultiExtentFlag) == 0)
             {
                 entries.Add(unfinished.Entry());
                 unfinished = null;
@@ -205,10 +216,11 @@ public sealed class IsoImage
 
     private (string Name, string? Link, bool Relocated) Name(ReadOnlySpan<byte> record, int nameLength, string directory, LookupBudget budget)
     {
-        var raw = record.Slice(33, nameLength);
+        var raw = record.Slice(Record.Name, nameLength);
         if (rockRidgeSkip is { } skip)
         {
-            var systemUse = 33 + nameLength + (nameLength % 2 == 0 ? 1 : 0) + skip;
+            // The system use area follows the name, padded to an even offset, and SP's skip.
+            var systemUse = Record.Name + nameLength + (nameLength % 2 == 0 ? 1 : 0) + skip;
             if (systemUse < record.Length)
             {
                 var fields = SystemUseArea.Parse(record[systemUse..], (block, offset, length) => ReadContinuation(block, offset, length, budget), $"directory '{directory}'");
@@ -236,8 +248,8 @@ public sealed class IsoImage
 
     private (long Offset, long Length) Extent(ReadOnlySpan<byte> record, string what)
     {
-        long start = BinaryPrimitives.ReadUInt32LittleEndian(record[2..]) * (long)blockSize;
-        long length = BinaryPrimitives.ReadUInt32LittleEndian(record[10..]);
+        long start = BinaryPrimitives.ReadUInt32LittleEndian(record[Record.ExtentLocation..]) * (long)blockSize;
+        long length = BinaryPrimitives.ReadUInt32LittleEndian(record[Record.DataLength..]);
         if (start + length > imageLength)
             throw new InvalidDataException($"{what} extends past the end of the image ({start + length} > {imageLength} bytes)");
         return (start, length);
@@ -255,15 +267,17 @@ public sealed class IsoImage
     private int? DetectRockRidge()
     {
         var (start, length) = Extent(rootRecord, "root directory");
-        if (length < 34)
+        if (length < Record.MinimumLength)
             return null;
         var first = ReadAt(image, imageLength, start, (int)Math.Min(length, 255), "root directory");
-        var recordLength = first[0];
-        if (recordLength < 34 + 7 || recordLength > first.Length)
+        var recordLength = first[Record.Length];
+        if (recordLength < Record.MinimumLength + SystemUse.SpFieldLength || recordLength > first.Length)
             return null;
-        var systemUse = first.AsSpan(34, recordLength - 34);
-        return systemUse.Length >= 7 && systemUse[0] == 'S' && systemUse[1] == 'P' && systemUse[4] == 0xBE && systemUse[5] == 0xEF
-            ? systemUse[6]
+        // The "." record's one-byte name leaves its system use area at an even offset, unpadded.
+        var systemUse = first.AsSpan(Record.MinimumLength, recordLength - Record.MinimumLength);
+        return systemUse.Length >= SystemUse.SpFieldLength && systemUse[SystemUse.Signature] == 'S' && systemUse[SystemUse.Signature + 1] == 'P'
+            && systemUse[SystemUse.SpCheckFirst] == SystemUse.SpCheckFirstValue && systemUse[SystemUse.SpCheckSecond] == SystemUse.SpCheckSecondValue
+            ? systemUse[SystemUse.SpSkipLength]
             : null;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Field = Eliloader.Formats.Iso9660.IsoLayout.SystemUse;
 
 namespace Eliloader.Formats.Iso9660;
 
@@ -25,25 +26,25 @@ internal static class SystemUseArea
         {
             (long Block, long Offset, long Length)? next = null;
             var span = current.AsSpan();
-            while (span.Length >= 4)
+            while (span.Length >= Field.HeaderSize)
             {
-                var length = span[2];
-                if (length < 4 || length > span.Length)
+                var length = span[Field.FieldLength];
+                if (length < Field.HeaderSize || length > span.Length)
                     break;
-                var data = span[4..length];
-                switch (Encoding.ASCII.GetString(span[..2]))
+                var data = span[Field.HeaderSize..length];
+                switch (Encoding.ASCII.GetString(span.Slice(Field.Signature, Field.SignatureLength)))
                 {
                     case "NM" when data.Length >= 1:
                         hasName = true;
-                        if ((data[0] & 0x06) == 0)
+                        if ((data[0] & Field.NameCurrentOrParent) == 0)
                             name.Append(Encoding.UTF8.GetString(data[1..]));
                         break;
                     case "SL" when data.Length >= 1:
                         hasLink = true;
                         AppendSymlinkComponents(data[1..], link, ref linkComponentOpen, where);
                         break;
-                    case "CE" when data.Length >= 24:
-                        next = (LittleEndian32(data[0..]), LittleEndian32(data[8..]), LittleEndian32(data[16..]));
+                    case "CE" when data.Length >= Field.ContinuationDataLength:
+                        next = (LittleEndian32(data[Field.ContinuationBlock..]), LittleEndian32(data[Field.ContinuationOffset..]), LittleEndian32(data[Field.ContinuationLength..]));
                         break;
                     case "RE":
                         relocated = true;
@@ -75,15 +76,15 @@ internal static class SystemUseArea
                 throw new InvalidDataException($"{where}: truncated Rock Ridge symlink component");
             if (!componentOpen && link.Length > 0 && link[^1] != '/')
                 link.Append('/');
-            if ((flags & 0x08) != 0)
+            if ((flags & Field.ComponentRoot) != 0)
                 link.Append('/');
-            else if ((flags & 0x04) != 0)
+            else if ((flags & Field.ComponentParent) != 0)
                 link.Append("..");
-            else if ((flags & 0x02) != 0)
+            else if ((flags & Field.ComponentCurrent) != 0)
                 link.Append('.');
             else
                 link.Append(Encoding.UTF8.GetString(components.Slice(2, length)));
-            componentOpen = (flags & 0x01) != 0;
+            componentOpen = (flags & Field.ComponentContinues) != 0;
             components = components[(2 + length)..];
         }
     }
