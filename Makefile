@@ -87,6 +87,7 @@ bench: setup publish fixtures
 	bench/patch-initrd.sh
 	bench/many-boots.sh
 	bench/startup.sh
+	bench/latency.sh
 	bench/nfs-fetch.sh
 
 # Mutation testing of Eliloader.Formats (Stryker.NET, a local dotnet tool), folder by folder, on
